@@ -1,0 +1,87 @@
+package io.transferlab.core.dataset;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DatasetScannerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void scansAnImageFolderTree() {
+        TestImages.imageFolder(dir, 3, 5);
+        DatasetIndex index = DatasetScanner.scan(dir);
+        assertThat(index.layout()).isEqualTo(ImageFolderLayout.NAME);
+        assertThat(index.classes()).containsExactly("class0", "class1", "class2");
+        assertThat(index.countsPerClass()).containsExactly(5, 5, 5);
+        assertThat(index.skipped()).isEmpty();
+        assertThat(index.images()).contains(new LabeledImage("class1/img0.jpg", 1));
+    }
+
+    @Test
+    void nonImageFilesAreSkippedWithAReasonAndChangeNothingElse() throws Exception {
+        TestImages.imageFolder(dir, 2, 4);
+        String before = DatasetScanner.scan(dir).contentVersion();
+        Files.writeString(dir.resolve("class0/notes.jpg"), "this is text, not a JPEG");
+        Files.write(dir.resolve("class1/empty.png"), new byte[0]);
+        DatasetIndex index = DatasetScanner.scan(dir);
+        assertThat(index.countsPerClass()).containsExactly(4, 4);
+        assertThat(index.skipped()).containsExactly(
+                new SkippedFile("class0/notes.jpg", "not an image: no JPEG, PNG, GIF, BMP or WebP signature"),
+                new SkippedFile("class1/empty.png", "empty file"));
+        assertThat(index.contentVersion()).isEqualTo(before);
+    }
+
+    @Test
+    void theVersionFollowsTheContent() {
+        TestImages.imageFolder(dir, 2, 3);
+        String v1 = DatasetScanner.scan(dir).contentVersion();
+        TestImages.writeJpeg(dir.resolve("class0/img0.jpg"), 999, 1);
+        assertThat(DatasetScanner.scan(dir).contentVersion()).isNotEqualTo(v1);
+    }
+
+    @Test
+    void clearErrorsForUnusableFolders() throws Exception {
+        assertThatThrownBy(() -> DatasetScanner.scan(dir.resolve("missing")))
+                .isInstanceOf(DatasetScanException.class).hasMessageContaining("does not exist");
+        TestImages.imageFolder(dir, 2, 3);
+        Files.createDirectories(dir.resolve("zinnia"));
+        assertThatThrownBy(() -> DatasetScanner.scan(dir))
+                .isInstanceOf(DatasetScanException.class).hasMessageContaining("class folder 'zinnia'").hasMessageContaining("is empty");
+        Files.writeString(dir.resolve("zinnia/readme.txt"), "no images here");
+        assertThatThrownBy(() -> DatasetScanner.scan(dir))
+                .isInstanceOf(DatasetScanException.class).hasMessageContaining("class 'zinnia'").hasMessageContaining("no readable images");
+        Path flat = Files.createDirectories(dir.resolve("flat-only"));
+        TestImages.writeJpeg(flat.resolve("a.jpg"), 1, 1);
+        assertThatThrownBy(() -> DatasetScanner.scan(flat)).hasMessageContaining("unknown dataset layout");
+    }
+
+    @Test
+    void readsTheOxford102LayoutOfTheSharedDataset() {
+        Path flowers = SharedData.path("datasets/flowers102");
+        Assumptions.assumeTrue(flowers != null, "../shared is not present");
+        MatFile labels = MatFile.read(flowers.resolve("imagelabels.mat"));
+        assertThat(labels.ints("labels")).hasSize(8189);
+        MatFile setid = MatFile.read(flowers.resolve("setid.mat"));
+        assertThat(setid.ints("trnid")).hasSize(1020);
+        assertThat(setid.ints("valid")).hasSize(1020);
+        assertThat(setid.ints("tstid")).hasSize(6149);
+
+        DatasetIndex index = DatasetScanner.scan(flowers);
+        assertThat(index.layout()).isEqualTo(Oxford102Layout.NAME);
+        assertThat(index.classes()).hasSize(102);
+        assertThat(index.classes().get(0)).isEqualTo("001 pink primrose");
+        assertThat(index.images()).hasSize(8189);
+        int[] counts = index.countsPerClass();
+        assertThat(java.util.Arrays.stream(counts).min().getAsInt()).isEqualTo(40);
+        assertThat(java.util.Arrays.stream(counts).max().getAsInt()).isEqualTo(258);
+    }
+}
