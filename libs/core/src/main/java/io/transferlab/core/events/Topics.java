@@ -28,6 +28,12 @@ public final class Topics {
     private Topics() {
     }
 
+    /** Every topic, the dead-letter topic included. */
+    public static java.util.List<String> all() {
+        return java.util.List.of(STUDY_REQUESTED, SPLIT_MANIFEST_PUBLISHED, TRAINING_PROGRESS, CHECKPOINT_CREATED,
+                EVALUATION_COMPLETED, RUN_FAILED, DEAD_LETTER);
+    }
+
     public static String of(TransferLabEvent event) {
         return of(event.getClass());
     }

@@ -1,0 +1,33 @@
+package io.transferlab.dataset.messaging;
+
+import io.smallrye.common.annotation.Blocking;
+import io.transferlab.core.events.EventCodec;
+import io.transferlab.core.events.StudyRequested;
+import io.transferlab.core.events.Topics;
+import io.transferlab.dataset.service.SplitService;
+import io.transferlab.platform.messaging.EventInbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Consumes study requests; the offset is committed only after this transaction commits. */
+@ApplicationScoped
+public class StudyRequestedConsumer {
+
+    @Inject
+    EventInbox inbox;
+
+    @Inject
+    SplitService splits;
+
+    @Incoming(Topics.STUDY_REQUESTED)
+    @Blocking
+    @Transactional
+    public void consume(String json) {
+        StudyRequested request = EventCodec.fromJson(json, StudyRequested.class);
+        if (inbox.firstDelivery(request, Topics.STUDY_REQUESTED)) {
+            splits.split(request);
+        }
+    }
+}

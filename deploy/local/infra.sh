@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Starts and stops the real infrastructure TransferLab needs on this machine:
+#   - Apache Kafka 4.1 (KRaft, single node) from its Maven Central jars, listening on 127.0.0.1 only;
+#   - PostgreSQL 15 from Debian's packages (installed when missing), loopback only, one database per service.
+# Usage: deploy/local/infra.sh start|stop|status
+# The settings land in .run/env (source it, or let run.sh do it). Only processes started here are stopped,
+# by the PIDs recorded here; starting twice, or after a crash left stale PID files, works.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN_DIR="${TRANSFERLAB_RUN_DIR:-$REPO/.run}"
+KAFKA_PORT="${TRANSFERLAB_KAFKA_PORT:-19092}"
+KAFKA_CONTROLLER_PORT="${TRANSFERLAB_KAFKA_CONTROLLER_PORT:-19093}"
+PG_PORT="${TRANSFERLAB_PG_PORT:-55432}"
+PG_USER=transferlab
+PG_PASSWORD=transferlab
+PG_BIN="${TRANSFERLAB_PG_BIN:-/usr/lib/postgresql/15/bin}"
+SERVICES=(gateway dataset trainer evaluator)
+
+KAFKA_DIR="$RUN_DIR/kafka"
+KAFKA_PID="$KAFKA_DIR/kafka.pid"
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# A PID file is live only if its process runs and is the program we started (PIDs get reused).
+live_pid() { # pidfile pattern
+  local pid
+  [[ -f "$1" ]] || return 1
+  pid="$(head -n1 "$1" | tr -dc '0-9')"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" \
+    && { echo "$pid"; return 0; }
+  return 1
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_data_dir() {
+  # The postgres user must be able to reach the data folder; a checkout under a private home may not allow it.
+  local preferred="$RUN_DIR/pg"
+  mkdir -p "$RUN_DIR"
+  if runuser -u postgres -- test -x "$RUN_DIR" 2>/dev/null; then
+    echo "$preferred"
+  else
+    echo "/var/tmp/transferlab-pg-$(printf '%s' "$REPO" | md5sum | cut -c1-10)"
+  fi
+}
+
+pg_install() {
+  [[ -x "$PG_BIN/initdb" ]] && return 0
+  log "installing PostgreSQL 15 from Debian's packages"
+  command -v apt-get >/dev/null || die "PostgreSQL 15 is missing and apt-get is not available"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq postgresql-15 >/dev/null
+  [[ -x "$PG_BIN/initdb" ]] || die "PostgreSQL 15 did not install ($PG_BIN/initdb missing)"
+}
+
+pg_psql() { runuser -u postgres -- "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -d postgres -qtAX -v ON_ERROR_STOP=1 "$@"; }
+
+pg_start() {
+  pg_install
+  PG_ROOT="$(pg_data_dir)"
+  PG_DATA="$PG_ROOT/data"
+  PG_SOCK="$PG_ROOT/sock"
+  mkdir -p "$PG_ROOT" "$PG_SOCK"
+  chown postgres:postgres "$PG_ROOT" "$PG_SOCK"
+  chmod 700 "$PG_ROOT"
+  if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
+    log "initialising a PostgreSQL cluster in $PG_DATA"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8 >"$PG_ROOT/initdb.log" 2>&1 || { cat "$PG_ROOT/initdb.log" >&2; die "initdb failed"; }
+  fi
+  if live_pid "$PG_DATA/postmaster.pid" postgres >/dev/null; then
+    log "PostgreSQL already running (pid $(head -n1 "$PG_DATA/postmaster.pid"))"
+  else
+    rm -f "$PG_DATA/postmaster.pid"   # stale: its process is gone
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_ROOT/postgres.log" -w -t 60 start \
+      -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null \
+      || { tail -n 30 "$PG_ROOT/postgres.log" >&2; die "PostgreSQL did not start"; }
+  fi
+  echo "$PG_ROOT" >"$RUN_DIR/pg.root"
+  if [[ "$(pg_psql -c "select 1 from pg_roles where rolname='$PG_USER'")" != 1 ]]; then
+    pg_psql -c "create role $PG_USER login password '$PG_PASSWORD'"
+  fi
+  local svc db
+  for svc in "${SERVICES[@]}"; do
+    for db in "transferlab_$svc" "transferlab_${svc}_test"; do
+      if [[ "$(pg_psql -c "select 1 from pg_database where datname='$db'")" != 1 ]]; then
+        pg_psql -c "create database $db owner $PG_USER"
+      fi
+    done
+  done
+  PGPASSWORD="$PG_PASSWORD" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d transferlab_gateway -qtAX \
+    -c "select 1" >/dev/null || die "PostgreSQL does not answer on 127.0.0.1:$PG_PORT"
+  log "PostgreSQL ready on 127.0.0.1:$PG_PORT (a database per service: transferlab_<service>, transferlab_<service>_test)"
+}
+
+pg_stop() {
+  [[ -f "$RUN_DIR/pg.root" ]] || { log "PostgreSQL was not started here"; return 0; }
+  local root pid
+  root="$(cat "$RUN_DIR/pg.root")"
+  if pid="$(live_pid "$root/data/postmaster.pid" postgres)"; then
+    log "stopping PostgreSQL (pid $pid)"
+    kill -INT "$pid"   # fast shutdown
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  fi
+  rm -f "$RUN_DIR/pg.root"
+}
+
+# ---------------------------------------------------------------- Kafka
+kafka_libs() {
+  local stamp="$KAFKA_DIR/libs/.resolved-from"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$(md5sum <"$REPO/deploy/local/kafka/pom.xml")" ]]; then
+    return 0
+  fi
+  log "resolving the Kafka 4.1 broker jars from Maven Central"
+  rm -rf "$KAFKA_DIR/libs"
+  "$REPO/mvnw" -B -q -f "$REPO/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$KAFKA_DIR/libs" >&2 || die "could not resolve the Kafka jars"
+  md5sum <"$REPO/deploy/local/kafka/pom.xml" >"$stamp"
+}
+
+kafka_java() { java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$REPO/deploy/local/kafka/log4j2.yaml" -cp "$KAFKA_DIR/libs/*" "$@"; }
+
+kafka_start() {
+  mkdir -p "$KAFKA_DIR"
+  if pid="$(live_pid "$KAFKA_PID" kafka.Kafka)"; then
+    log "Kafka already running (pid $pid)"
+    return 0
+  fi
+  rm -f "$KAFKA_PID"
+  kafka_libs
+  cat >"$KAFKA_DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
+log.dirs=$KAFKA_DIR/data
+num.partitions=3
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+share.coordinator.state.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=168
+PROPS
+  if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
+    log "formatting Kafka storage in $KAFKA_DIR/data"
+    kafka_java kafka.tools.StorageTool format --standalone -t "$(kafka_java kafka.tools.StorageTool random-uuid)" \
+      -c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; die "Kafka format failed"; }
+  fi
+  log "starting Kafka on 127.0.0.1:$KAFKA_PORT"
+  nohup java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$REPO/deploy/local/kafka/log4j2.yaml" \
+    -cp "$KAFKA_DIR/libs/*" kafka.Kafka "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/kafka.log" 2>&1 </dev/null &
+  echo $! >"$KAFKA_PID"
+  for _ in $(seq 1 120); do
+    live_pid "$KAFKA_PID" kafka.Kafka >/dev/null || { tail -n 40 "$KAFKA_DIR/kafka.log" >&2; die "Kafka exited during start"; }
+    if port_open "$KAFKA_PORT" && kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" \
+        --list >/dev/null 2>&1; then
+      log "Kafka ready on 127.0.0.1:$KAFKA_PORT (pid $(cat "$KAFKA_PID"))"
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "Kafka did not become ready in 60 s (see $KAFKA_DIR/kafka.log)"
+}
+
+kafka_stop() {
+  local pid
+  if pid="$(live_pid "$KAFKA_PID" kafka.Kafka)"; then
+    log "stopping Kafka (pid $pid)"
+    kill -TERM "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  fi
+  rm -f "$KAFKA_PID"
+}
+
+write_env() {
+  mkdir -p "$RUN_DIR/storage"
+  cat >"$RUN_DIR/env" <<ENV
+# Written by deploy/local/infra.sh; the services read these variables.
+export TRANSFERLAB_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+export TRANSFERLAB_PG_HOST=127.0.0.1
+export TRANSFERLAB_PG_PORT=$PG_PORT
+export TRANSFERLAB_PG_USER=$PG_USER
+export TRANSFERLAB_PG_PASSWORD=$PG_PASSWORD
+export TRANSFERLAB_STORAGE_ROOT=${TRANSFERLAB_STORAGE_ROOT:-$RUN_DIR/storage}
+ENV
+  log "settings written to $RUN_DIR/env"
+}
+
+case "${1:-}" in
+  start)
+    command -v java >/dev/null || die "java (17+) is required"
+    pg_start
+    kafka_start
+    write_env
+    ;;
+  stop)
+    kafka_stop
+    pg_stop
+    ;;
+  status)
+    if pid="$(live_pid "$KAFKA_PID" kafka.Kafka)"; then echo "kafka: running (pid $pid)"; else echo "kafka: stopped"; fi
+    if [[ -f "$RUN_DIR/pg.root" ]] && pid="$(live_pid "$(cat "$RUN_DIR/pg.root")/data/postmaster.pid" postgres)"; then
+      echo "postgres: running (pid $pid)"; else echo "postgres: stopped"; fi
+    ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
