@@ -1,0 +1,76 @@
+package io.transferlab.trainer.service;
+
+import io.transferlab.core.events.RunFailed;
+import io.transferlab.core.events.SplitManifestPublished;
+import io.transferlab.core.events.TrainingProgress;
+import io.transferlab.core.split.SplitManifestStore;
+import io.transferlab.core.storage.ChecksumMismatchException;
+import io.transferlab.core.storage.StorageRoot;
+import io.transferlab.trainer.repository.TrainingSet;
+import io.transferlab.platform.messaging.EventPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Receives training sets: verifies the manifest (inside the storage root, checksum, content matching the
+ * event), records the set and queues its strategies, feature extraction first since fine-tuning starts from the
+ * trained feature-extraction head. A manifest that cannot be trusted is rejected with a RunFailed.
+ */
+@ApplicationScoped
+public class TrainingSetIntake {
+
+    private static final Logger LOG = Logger.getLogger(TrainingSetIntake.class);
+    public static final String SERVICE = "trainer-service";
+
+    @Inject
+    StorageRoot storage;
+
+    @Inject
+    EventPublisher publisher;
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public TrainingSet receive(SplitManifestPublished event) {
+        TrainingSet set = new TrainingSet();
+        set.runId = event.runId();
+        set.studyId = event.studyId();
+        set.datasetId = event.datasetId();
+        set.datasetVersion = event.datasetVersion();
+        set.splitName = event.splitName();
+        set.seed = event.seed();
+        set.classCount = event.classCount();
+        set.trainSize = event.trainSize();
+        set.valSize = event.valSize();
+        set.testSize = event.testSize();
+        set.strategies = String.join(",", planOrder(event.strategies()));
+        set.backbone = event.backbone();
+        set.manifestRef = event.manifestRef();
+        set.manifestSha256 = event.manifestSha256();
+        set.receivedAt = Instant.now();
+        try {
+            new SplitManifestStore(storage).load(event);
+            set.state = TrainingSet.State.QUEUED;
+            publisher.publish(TrainingProgress.queued(event.studyId(), event.runId(), null,
+                    "queued at the trainer: " + set.strategies + " on " + event.trainSize() + " training images"));
+        } catch (IllegalArgumentException | ChecksumMismatchException e) {
+            set.state = TrainingSet.State.REJECTED;
+            set.reason = e.getMessage();
+            LOG.warnf("training set %s of study %s rejected: %s", event.runId(), event.studyId(), e.getMessage());
+            publisher.publish(RunFailed.of(event.studyId(), event.runId(), SERVICE, "intake", e.getMessage()));
+        }
+        set.persist();
+        return set;
+    }
+
+    /** Feature extraction runs before fine-tuning: fine-tuning starts from the trained head. */
+    static List<String> planOrder(List<String> strategies) {
+        List<String> ordered = new ArrayList<>(strategies);
+        ordered.sort((a, b) -> Boolean.compare(a.startsWith("ft"), b.startsWith("ft")));
+        return ordered;
+    }
+}
