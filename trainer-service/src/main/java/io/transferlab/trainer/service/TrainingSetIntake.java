@@ -6,6 +6,7 @@ import io.transferlab.core.events.TrainingProgress;
 import io.transferlab.core.split.SplitManifestStore;
 import io.transferlab.core.storage.ChecksumMismatchException;
 import io.transferlab.core.storage.StorageRoot;
+import io.transferlab.core.study.Strategy;
 import io.transferlab.trainer.repository.TrainingSet;
 import io.transferlab.platform.messaging.EventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -47,12 +49,13 @@ public class TrainingSetIntake {
         set.trainSize = event.trainSize();
         set.valSize = event.valSize();
         set.testSize = event.testSize();
-        set.strategies = String.join(",", planOrder(event.strategies()));
+        set.strategies = String.join(",", event.strategies());
         set.backbone = event.backbone();
         set.manifestRef = event.manifestRef();
         set.manifestSha256 = event.manifestSha256();
         set.receivedAt = Instant.now();
         try {
+            set.strategies = String.join(",", planOrder(event.strategies()));
             new SplitManifestStore(storage).load(event);
             set.state = TrainingSet.State.QUEUED;
             publisher.publish(TrainingProgress.queued(event.studyId(), event.runId(), null,
@@ -69,8 +72,8 @@ public class TrainingSetIntake {
 
     /** Feature extraction runs before fine-tuning: fine-tuning starts from the trained head. */
     static List<String> planOrder(List<String> strategies) {
-        List<String> ordered = new ArrayList<>(strategies);
-        ordered.sort((a, b) -> Boolean.compare(a.startsWith("ft"), b.startsWith("ft")));
-        return ordered;
+        List<Strategy> ordered = new ArrayList<>(strategies.stream().map(Strategy::of).toList());
+        ordered.sort(Comparator.comparing(Strategy::fineTuning));
+        return ordered.stream().map(Strategy::id).toList();
     }
 }

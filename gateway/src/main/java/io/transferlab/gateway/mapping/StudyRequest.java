@@ -1,0 +1,24 @@
+package io.transferlab.gateway.mapping;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.List;
+
+/** What a user posts to start a study; everything but the dataset has a default. */
+@Schema(description = "A study request")
+public record StudyRequest(
+        @Schema(description = "Dataset folder, relative to the storage root", examples = "datasets/flowers102", required = true)
+        String datasetPath,
+        @Schema(description = "Preset of training sizes", defaultValue = "seed-2020")
+        String preset,
+        @Schema(description = "Training sizes of the preset; default all of them", examples = "[\"large\",\"medium\",\"small\"]")
+        List<String> sizes,
+        @Schema(description = "Strategies to run on each training set", defaultValue = "[\"fe\",\"ft\"]")
+        List<String> strategies,
+        @Schema(description = "Split seeds: one training set per size and seed", defaultValue = "[42]")
+        List<Long> seeds,
+        @Schema(description = "ImageNet backbone", defaultValue = "resnet50")
+        String backbone,
+        @Schema(description = "Keep only the first N classes (quick runs)")
+        Integer classLimit) {
+}

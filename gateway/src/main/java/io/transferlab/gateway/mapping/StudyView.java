@@ -1,0 +1,35 @@
+package io.transferlab.gateway.mapping;
+
+import io.transferlab.gateway.repository.Study;
+import io.transferlab.gateway.repository.StudyRun;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/** A study and its runs as the API shows them. */
+public record StudyView(String id, String state, String failureReason, String datasetPath, String preset,
+                        List<String> sizes, List<String> strategies, List<Long> seeds, String backbone,
+                        Integer classLimit, int expectedRuns, Instant createdAt, Instant updatedAt, List<RunView> runs) {
+
+    public record RunView(String runId, String splitName, Long seed, String state, String message, Integer trainSize,
+                          Integer valSize, Integer testSize, Integer classCount, String datasetVersion,
+                          String manifestRef, Instant updatedAt) {
+
+        static RunView of(StudyRun run) {
+            return new RunView(run.runId, run.splitName, run.seed, run.state.name(), run.message, run.trainSize,
+                    run.valSize, run.testSize, run.classCount, run.datasetVersion, run.manifestRef, run.updatedAt);
+        }
+    }
+
+    public static StudyView of(Study study, List<StudyRun> runs) {
+        return new StudyView(study.id, study.state.name(), study.failureReason, study.datasetPath, study.preset,
+                split(study.sizes), split(study.strategies), split(study.seeds).stream().map(Long::valueOf).toList(),
+                study.backbone, study.classLimit, study.expectedRuns, study.createdAt, study.updatedAt,
+                runs.stream().map(RunView::of).toList());
+    }
+
+    private static List<String> split(String joined) {
+        return Arrays.stream(joined.split(",")).filter(s -> !s.isBlank()).toList();
+    }
+}

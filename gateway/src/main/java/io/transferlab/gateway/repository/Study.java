@@ -1,0 +1,43 @@
+package io.transferlab.gateway.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** A study as the gateway keeps it: what was asked for and how far it got. */
+@Entity
+@Table(name = "study")
+public class Study extends PanacheEntityBase {
+
+    public enum State { REQUESTED, SPLITTING, TRAINING, EVALUATING, COMPLETE, FAILED }
+
+    @Id
+    public String id;
+    @Column(name = "dataset_path")
+    public String datasetPath;
+    public String preset;
+    /** Comma-separated lists, as requested. */
+    public String sizes;
+    public String strategies;
+    public String seeds;
+    public String backbone;
+    @Column(name = "class_limit")
+    public Integer classLimit;
+    /** Training sets the study will have: sizes × seeds. */
+    @Column(name = "expected_runs")
+    public int expectedRuns;
+    @Enumerated(EnumType.STRING)
+    public State state;
+    @Column(name = "failure_reason")
+    public String failureReason;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

@@ -1,0 +1,62 @@
+package io.transferlab.gateway.rest;
+
+import io.transferlab.gateway.mapping.StudyRequest;
+import io.transferlab.gateway.mapping.StudyView;
+import io.transferlab.gateway.repository.Study;
+import io.transferlab.gateway.repository.StudyRun;
+import io.transferlab.gateway.service.StudyService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+@Path("/studies")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "studies", description = "How much labelled data do you need? One study answers it for one dataset.")
+public class StudyResource {
+
+    @Inject
+    StudyService studies;
+
+    @POST
+    @Operation(summary = "Start a study: split the dataset, train and evaluate every run")
+    @APIResponse(responseCode = "201", description = "The study, in state REQUESTED")
+    @APIResponse(responseCode = "400", description = "The request names something unusable; the message says what")
+    public Response create(StudyRequest request, @Context UriInfo uri) {
+        Study study = studies.create(request);
+        return Response.created(uri.getAbsolutePathBuilder().path(study.id).build())
+                .entity(StudyView.of(study, List.of())).build();
+    }
+
+    @GET
+    @Operation(summary = "All studies, newest first")
+    public List<StudyView> list() {
+        return Study.<Study>list("order by createdAt desc").stream()
+                .map(study -> StudyView.of(study, StudyRun.ofStudy(study.id))).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One study with the state of each of its runs")
+    public StudyView one(@PathParam("id") String id) {
+        Study study = Study.findById(id);
+        if (study == null) {
+            throw new NotFoundException("no study " + id);
+        }
+        return StudyView.of(study, StudyRun.ofStudy(id));
+    }
+}

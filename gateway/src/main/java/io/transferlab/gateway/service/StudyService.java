@@ -1,0 +1,181 @@
+package io.transferlab.gateway.service;
+
+import io.transferlab.core.events.RunFailed;
+import io.transferlab.core.events.SplitManifestPublished;
+import io.transferlab.core.events.StudyRequested;
+import io.transferlab.core.events.TrainingProgress;
+import io.transferlab.core.split.StudyPreset;
+import io.transferlab.core.storage.StorageRoot;
+import io.transferlab.core.study.Backbone;
+import io.transferlab.core.study.Strategy;
+import io.transferlab.gateway.mapping.StudyRequest;
+import io.transferlab.gateway.repository.Study;
+import io.transferlab.gateway.repository.StudyRun;
+import io.transferlab.platform.messaging.EventPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Creates studies from requests and follows them through the events of the other services. */
+@ApplicationScoped
+public class StudyService {
+
+    @Inject
+    StorageRoot storage;
+
+    @Inject
+    EventPublisher publisher;
+
+    /** Validates the request, stores the study and publishes StudyRequested, all in one transaction. */
+    @Transactional
+    public Study create(StudyRequest request) {
+        if (request == null) {
+            throw new IllegalArgumentException("a study request body is required");
+        }
+        if (request.datasetPath() == null || request.datasetPath().isBlank()) {
+            throw new IllegalArgumentException("'datasetPath' is required (a folder under the storage root)");
+        }
+        Path dataset = storage.resolve(request.datasetPath());
+        if (!Files.isDirectory(dataset)) {
+            throw new IllegalArgumentException("dataset path '" + request.datasetPath()
+                    + "' is not a folder under the storage root " + storage);
+        }
+        StudyPreset preset = StudyPreset.named(orDefault(request.preset(), StudyPreset.SEED_2020.name()));
+        List<String> sizes = distinct(orDefault(request.sizes(), preset.sizeNames()));
+        sizes.forEach(preset::size);
+        List<String> strategies = distinct(orDefault(request.strategies(), List.of(Strategy.FE.id(), Strategy.FT.id())));
+        strategies.forEach(Strategy::of);
+        List<Long> seeds = distinct(orDefault(request.seeds(), List.of(42L)));
+        String backbone = Backbone.of(orDefault(request.backbone(), Backbone.RESNET50.id())).id();
+        if (request.classLimit() != null && request.classLimit() < 2) {
+            throw new IllegalArgumentException("'classLimit' must be at least 2, was " + request.classLimit());
+        }
+
+        Study study = new Study();
+        study.id = UUID.randomUUID().toString();
+        study.datasetPath = storage.referenceOf(dataset);
+        study.preset = preset.name();
+        study.sizes = String.join(",", sizes);
+        study.strategies = String.join(",", strategies);
+        study.seeds = seeds.stream().map(String::valueOf).collect(Collectors.joining(","));
+        study.backbone = backbone;
+        study.classLimit = request.classLimit();
+        study.expectedRuns = sizes.size() * seeds.size();
+        study.state = Study.State.REQUESTED;
+        study.createdAt = Instant.now();
+        study.updatedAt = study.createdAt;
+        study.persist();
+        publisher.publish(StudyRequested.of(study.id, study.datasetPath, study.preset, sizes, strategies, seeds,
+                backbone, study.classLimit));
+        return study;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onSplitPublished(SplitManifestPublished event) {
+        Study study = lockStudy(event.studyId());
+        if (study == null) {
+            return; // a study of another gateway database: not ours to track
+        }
+        StudyRun run = runOf(event.studyId(), event.runId());
+        run.splitName = event.splitName();
+        run.seed = event.seed();
+        run.trainSize = event.trainSize();
+        run.valSize = event.valSize();
+        run.testSize = event.testSize();
+        run.classCount = event.classCount();
+        run.datasetVersion = event.datasetVersion();
+        run.manifestRef = event.manifestRef();
+        run.advance(StudyRun.State.SPLIT, event.skippedFiles() > 0
+                ? event.skippedFiles() + " unreadable file(s) of the dataset left out" : null);
+        run.persist();
+        refresh(study);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onTrainingProgress(TrainingProgress event) {
+        Study study = lockStudy(event.studyId());
+        if (study == null) {
+            return;
+        }
+        StudyRun run = runOf(event.studyId(), event.runId());
+        switch (event.phase()) {
+            case QUEUED -> run.advance(StudyRun.State.QUEUED, event.message());
+            case EPOCH -> run.advance(StudyRun.State.TRAINING, event.strategy() + " epoch " + event.epoch() + "/"
+                    + event.maxEpochs());
+            case FINISHED -> run.advance(StudyRun.State.EVALUATING, event.message());
+        }
+        run.persist();
+        refresh(study);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onRunFailed(RunFailed event) {
+        Study study = lockStudy(event.studyId());
+        if (study == null) {
+            return;
+        }
+        String reason = event.service() + " (" + event.stage() + "): " + event.reason();
+        if (event.runId() != null) {
+            StudyRun run = runOf(event.studyId(), event.runId());
+            run.advance(StudyRun.State.FAILED, reason);
+            run.persist();
+        }
+        study.state = Study.State.FAILED;
+        study.failureReason = study.failureReason == null ? reason : study.failureReason;
+        study.updatedAt = Instant.now();
+    }
+
+    /**
+     * Events of one study arrive on several topics at once; locking the study row makes their transactions
+     * take turns, so a run is created once and the study's state is computed from all of them.
+     */
+    private static Study lockStudy(String studyId) {
+        return Study.findById(studyId, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private static StudyRun runOf(String studyId, String runId) {
+        StudyRun run = StudyRun.findById(runId);
+        if (run == null) {
+            run = new StudyRun();
+            run.runId = runId;
+            run.studyId = studyId;
+        }
+        return run;
+    }
+
+    /** The study's state follows its runs: splitting until every training set exists, then training. */
+    private static void refresh(Study study) {
+        study.updatedAt = Instant.now();
+        if (study.state == Study.State.FAILED) {
+            return;
+        }
+        List<StudyRun> runs = StudyRun.ofStudy(study.id);
+        long split = runs.stream().filter(r -> r.splitName != null).count();
+        if (split < study.expectedRuns) {
+            study.state = Study.State.SPLITTING;
+        } else if (runs.stream().allMatch(r -> r.state == StudyRun.State.COMPLETE)) {
+            study.state = Study.State.COMPLETE;
+        } else if (runs.stream().anyMatch(r -> r.state == StudyRun.State.EVALUATING)) {
+            study.state = Study.State.EVALUATING;
+        } else {
+            study.state = Study.State.TRAINING;
+        }
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null || (value instanceof List<?> list && list.isEmpty()) ? fallback : value;
+    }
+
+    private static <T> List<T> distinct(List<T> values) {
+        return List.copyOf(new LinkedHashSet<>(values));
+    }
+}
