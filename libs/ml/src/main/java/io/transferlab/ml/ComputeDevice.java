@@ -1,0 +1,28 @@
+package io.transferlab.ml;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/** The device work runs on: the first CUDA GPU when DJL's PyTorch engine sees one, else the CPU. */
+public final class ComputeDevice {
+
+    public static final String ENGINE = "PyTorch";
+
+    private ComputeDevice() {
+    }
+
+    public static Engine engine() {
+        return Engine.getEngine(ENGINE);
+    }
+
+    public static Device best() {
+        return engine().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    }
+
+    /** One line for logs and results: which engine, version and device. */
+    public static String describe() {
+        Engine engine = engine();
+        return engine.getEngineName() + " " + engine.getVersion() + " on " + best()
+                + (engine.getGpuCount() > 0 ? " (" + engine.getGpuCount() + " GPU(s))" : "");
+    }
+}
