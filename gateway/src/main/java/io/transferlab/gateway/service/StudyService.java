@@ -152,7 +152,7 @@ public class StudyService {
         return run;
     }
 
-    /** The study's state follows its runs: splitting until every training set exists, then training. */
+    /** The study's state follows its runs: splitting until every training set is at the trainer, then training. */
     private static void refresh(Study study) {
         study.updatedAt = Instant.now();
         if (study.state == Study.State.FAILED) {
@@ -160,8 +160,8 @@ public class StudyService {
         }
         List<StudyRun> runs = StudyRun.ofStudy(study.id);
         long split = runs.stream().filter(r -> r.splitName != null).count();
-        if (split < study.expectedRuns) {
-            study.state = Study.State.SPLITTING;
+        if (split < study.expectedRuns || runs.stream().anyMatch(r -> r.state == StudyRun.State.SPLIT)) {
+            study.state = Study.State.SPLITTING; // until every training set has reached the trainer
         } else if (runs.stream().allMatch(r -> r.state == StudyRun.State.COMPLETE)) {
             study.state = Study.State.COMPLETE;
         } else if (runs.stream().anyMatch(r -> r.state == StudyRun.State.EVALUATING)) {

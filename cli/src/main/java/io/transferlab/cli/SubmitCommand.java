@@ -1,0 +1,138 @@
+package io.transferlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = "Post a study to a running gateway and follow it in the terminal until it reaches a state.")
+final class SubmitCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> ORDER = List.of("REQUESTED", "SPLITTING", "TRAINING", "EVALUATING", "COMPLETE");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "Gateway URL (default: ${DEFAULT-VALUE}).")
+    URI gateway;
+
+    @Option(names = "--dataset", required = true, description = "Dataset folder, relative to the storage root.")
+    String dataset;
+
+    @Option(names = "--preset", defaultValue = "seed-2020", description = "Preset (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--sizes", split = ",", description = "Training sizes (default: all of the preset).")
+    List<String> sizes;
+
+    @Option(names = "--strategies", split = ",", defaultValue = "fe,ft", description = "Strategies (default: ${DEFAULT-VALUE}).")
+    List<String> strategies;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "42", description = "Split seeds (default: ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(names = "--classes", description = "Keep only the first N classes.")
+    Integer classes;
+
+    @Option(names = "--until", defaultValue = "COMPLETE",
+            description = "Follow until the study reaches this state: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Until until;
+
+    @Option(names = "--timeout", defaultValue = "PT6H", description = "Give up following after this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    enum Until { SPLITTING, TRAINING, EVALUATING, COMPLETE }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        ObjectNode body = JSON.createObjectNode().put("datasetPath", dataset).put("preset", preset);
+        if (sizes != null) {
+            sizes.forEach(body.putArray("sizes")::add);
+        }
+        strategies.forEach(body.putArray("strategies")::add);
+        seeds.forEach(body.putArray("seeds")::add);
+        if (classes != null) {
+            body.put("classLimit", classes);
+        }
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(gateway.resolve("/studies"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalArgumentException("the gateway refused the study (" + created.statusCode() + "): "
+                    + created.body());
+        }
+        String id = JSON.readTree(created.body()).path("id").asText();
+        out.printf("study %s submitted: %s, preset %s, strategies %s%n", id, dataset, preset, strategies);
+        out.flush();
+        return follow(http, id, out);
+    }
+
+    private int follow(HttpClient http, String id, PrintWriter out) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            JsonNode study = JSON.readTree(http.send(HttpRequest.newBuilder(gateway.resolve("/studies/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String state = study.path("state").asText();
+            String line = summary(study);
+            if (!line.equals(last)) {
+                out.printf("[%s] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS), line);
+                out.flush();
+                last = line;
+            }
+            if (state.equals("FAILED")) {
+                out.printf("study %s failed: %s%n", id, study.path("failureReason").asText());
+                printRuns(study, out);
+                return 1;
+            }
+            if (ORDER.indexOf(state) >= ORDER.indexOf(until.name())) {
+                printRuns(study, out);
+                out.printf("study %s reached %s%n", id, state);
+                return 0;
+            }
+            Thread.sleep(1000);
+        }
+        out.printf("gave up following study %s after %s%n", id, timeout);
+        return 3;
+    }
+
+    private static String summary(JsonNode study) {
+        StringBuilder line = new StringBuilder(study.path("state").asText());
+        line.append(" — ").append(study.path("runs").size()).append('/').append(study.path("expectedRuns").asInt())
+                .append(" training set(s)");
+        for (JsonNode run : study.path("runs")) {
+            line.append(" | ").append(run.path("splitName").asText("?")).append(": ").append(run.path("state").asText());
+        }
+        return line.toString();
+    }
+
+    private static void printRuns(JsonNode study, PrintWriter out) {
+        out.printf("%-8s %6s %7s %7s %7s %8s  %-10s %s%n", "size", "seed", "train", "val", "test", "classes", "state", "message");
+        for (JsonNode run : study.path("runs")) {
+            out.printf("%-8s %6s %7s %7s %7s %8s  %-10s %s%n", run.path("splitName").asText("?"), run.path("seed").asText(),
+                    run.path("trainSize").asText(), run.path("valSize").asText(), run.path("testSize").asText(),
+                    run.path("classCount").asText(), run.path("state").asText(),
+                    run.path("message").isNull() ? "" : run.path("message").asText());
+        }
+        out.flush();
+    }
+}

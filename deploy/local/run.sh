@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The main job: start Kafka, PostgreSQL and the four services, register the Flowers-102 dataset in the
+# storage root, submit a seed-2020 study to the gateway and follow it in the terminal.
+#
+#   deploy/local/run.sh [--data DIR] [--classes N] [--strategies fe,ft] [--keep-running] [--no-build]
+#
+# --data DIR      the Flowers-102 folder (Oxford layout or ImageFolder); default ../shared/datasets/flowers102
+# --classes N     only the first N classes, for a quick look
+# --keep-running  leave everything running at the end (stop later with deploy/local/stop.sh)
+# Everything this script started is stopped when it ends or is interrupted, unless --keep-running.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN_DIR="${TRANSFERLAB_RUN_DIR:-$REPO/.run}"
+DATA="$REPO/../shared/datasets/flowers102"
+CLASSES=""
+STRATEGIES="fe,ft"
+KEEP=false
+BUILD=true
+UNTIL=TRAINING   # training itself arrives with the engine; until then a study ends queued at the trainer
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --data) DATA="$2"; shift 2 ;;
+    --classes) CLASSES="$2"; shift 2 ;;
+    --strategies) STRATEGIES="$2"; shift 2 ;;
+    --keep-running) KEEP=true; shift ;;
+    --no-build) BUILD=false; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+[[ -d "$DATA" ]] || { echo "dataset folder $DATA does not exist (give one with --data DIR)" >&2; exit 2; }
+DATA="$(cd "$DATA" && pwd)"
+
+cleanup() {
+  if [[ "$KEEP" == false ]]; then
+    "$REPO/deploy/local/services.sh" stop || true
+    "$REPO/deploy/local/infra.sh" stop || true
+  else
+    echo "everything is still running; stop it with deploy/local/stop.sh"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cd "$REPO"
+if [[ "$BUILD" == true ]]; then
+  echo "building TransferLab (./mvnw -B -q install -DskipTests)…"
+  ./mvnw -B -q install -DskipTests
+fi
+deploy/local/infra.sh start
+# shellcheck disable=SC1091
+source "$RUN_DIR/env"
+
+# The dataset enters the storage root as a link: nothing is copied, and the services see it under datasets/.
+name="$(basename "$DATA")"
+mkdir -p "$TRANSFERLAB_STORAGE_ROOT/datasets"
+ln -sfn "$DATA" "$TRANSFERLAB_STORAGE_ROOT/datasets/$name"
+
+deploy/local/services.sh start
+
+args=(submit --gateway "http://127.0.0.1:${GATEWAY_PORT:-8080}" --dataset "datasets/$name" --preset seed-2020
+      --strategies "$STRATEGIES" --until "$UNTIL")
+[[ -n "$CLASSES" ]] && args+=(--classes "$CLASSES")
+cli/transferlab "${args[@]}"
+echo "studies: http://127.0.0.1:${GATEWAY_PORT:-8080}/studies — API docs: http://127.0.0.1:${GATEWAY_PORT:-8080}/q/swagger-ui"
