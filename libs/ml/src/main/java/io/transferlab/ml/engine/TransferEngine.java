@@ -1,0 +1,245 @@
+package io.transferlab.ml.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import io.transferlab.core.metrics.ClassificationMetrics;
+import io.transferlab.core.study.Backbone;
+import io.transferlab.ml.ComputeDevice;
+import io.transferlab.ml.backbone.CaffePreprocessing;
+import io.transferlab.ml.backbone.KerasResNet50;
+import io.transferlab.ml.cache.FeatureCache;
+import io.transferlab.ml.image.Augmentation;
+import io.transferlab.ml.image.ImagePipeline;
+import io.transferlab.ml.train.BatchSource;
+import io.transferlab.ml.train.EpochListener;
+import io.transferlab.ml.train.HeadTrainer;
+import io.transferlab.ml.train.TailBlocks;
+import io.transferlab.ml.train.TrainingHistory;
+import io.transferlab.ml.train.TrainingSettings;
+import io.transferlab.ml.weights.KerasWeightLoader;
+import io.transferlab.ml.weights.TfjsLayersModel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The seed's four strategies on Keras' ResNet50, computing each frozen activation once.
+ *
+ * <p>The frozen part of the network is a pure function of the image, so one backbone pass stores, per image,
+ * both the input of the last unit {@code res5c} (fp16, what fine-tuning trains from) and the pooled features
+ * (fp32, what feature extraction trains from), keyed by backbone, weights, preprocessing, layer and view. Every
+ * size, seed and head of a study then reuses them. Augmented runs use K augmented views per training image
+ * pushed through the same prefix once ("views" mode), or a full forward per step ("online" mode, for GPUs).
+ */
+public final class TransferEngine implements AutoCloseable {
+
+    public static final String MODE_NONE = "none";
+    public static final String MODE_VIEWS = "views";
+    public static final String MODE_ONLINE = "online";
+    private static final int[] TOP_K = {1, 5};
+
+    private final NDManager manager;
+    private final KerasResNet50 backbone;
+    private final String weightsSha256;
+    private final ImagePipeline pipeline;
+    private final Path cacheRoot;
+    private final int inferenceBatch;
+    private final int lastUnitStage;
+    private final Set<String> undecodable = new HashSet<>();
+
+    public TransferEngine(TfjsLayersModel weights, Path cacheRoot, int decodeThreads, int inferenceBatch) {
+        this.manager = NDManager.newBaseManager(ComputeDevice.best());
+        this.backbone = KerasResNet50.withoutTop();
+        backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224));
+        KerasWeightLoader.load(backbone.layers(), weights.weights(), Set.of("fc1000"));
+        this.weightsSha256 = weights.checksum();
+        this.pipeline = new ImagePipeline(224, decodeThreads);
+        this.cacheRoot = cacheRoot;
+        this.inferenceBatch = inferenceBatch;
+        this.lastUnitStage = backbone.stages().indexOf(KerasResNet50.LAST_UNIT);
+    }
+
+    public String weightsSha256() {
+        return weightsSha256;
+    }
+
+    public KerasResNet50 backbone() {
+        return backbone;
+    }
+
+    /** Images whose files could not be decoded; they are left out of every run. */
+    public Set<String> undecodable() {
+        return Set.copyOf(undecodable);
+    }
+
+    private FeatureCache cache(String layer, String view, Shape record, DataType stored) {
+        return FeatureCache.open(cacheRoot, new FeatureCache.Key(Backbone.RESNET50.id(), weightsSha256,
+                CaffePreprocessing.ID + "-224-bilinear", layer, view, record, stored));
+    }
+
+    private FeatureCache pooledCache(String view) {
+        return cache("avg_pool", view, TailBlocks.headInput(), DataType.FLOAT32);
+    }
+
+    private FeatureCache blockInputCache(String view) {
+        return cache("res5c-input", view, TailBlocks.fineTuneInput(), DataType.FLOAT16);
+    }
+
+    /** Pushes the images missing from the caches through the frozen backbone once (identity view). */
+    public void ensureFeatures(List<ImageRef> images, BackboneProgress progress) {
+        computeView(images, "identity", null, 0, progress);
+    }
+
+    /**
+     * Computes one view of each image (identity when {@code augmentation} is null) and stores both the last
+     * unit's input and the pooled features.
+     */
+    private void computeView(List<ImageRef> images, String viewId, Augmentation augmentation, long seed,
+                             BackboneProgress progress) {
+        try (FeatureCache pooled = pooledCache(viewId); FeatureCache blockInput = blockInputCache(viewId)) {
+            List<ImageRef> missing = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (ImageRef image : images) {
+                if (!undecodable.contains(image.contentHash()) && seen.add(image.contentHash())
+                        && !(pooled.contains(image.contentHash()) && blockInput.contains(image.contentHash()))) {
+                    missing.add(image);
+                }
+            }
+            ParameterStore ps = new ParameterStore(manager, false);
+            for (int from = 0; from < missing.size(); from += inferenceBatch) {
+                List<ImageRef> batch = missing.subList(from, Math.min(missing.size(), from + inferenceBatch));
+                List<Augmentation.View> views = batch.stream()
+                        .map(image -> augmentation == null ? Augmentation.View.IDENTITY
+                                : augmentation.draw(new SplittableRandom(viewSeed(image, viewId, seed))))
+                        .toList();
+                ImagePipeline.Loaded loaded = pipeline.loadAll(batch.stream().map(ImageRef::file).toList(), views);
+                List<byte[]> pixels = new ArrayList<>();
+                List<Augmentation.View> keptViews = new ArrayList<>();
+                List<String> hashes = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (loaded.errors()[i] != null) {
+                        undecodable.add(batch.get(i).contentHash());
+                    } else {
+                        pixels.add(loaded.pixels()[i]);
+                        keptViews.add(views.get(i));
+                        hashes.add(batch.get(i).contentHash());
+                    }
+                }
+                if (!pixels.isEmpty()) {
+                    try (NDManager scope = manager.newSubManager()) {
+                        NDArray input = CaffePreprocessing.fromNhwcBgr(pipeline.toTensor(scope, pixels, keptViews));
+                        NDArray unitInput = backbone.forwardStages(ps, input, false, 0, lastUnitStage);
+                        NDArray last = backbone.forwardStages(ps, unitInput, false, lastUnitStage, lastUnitStage + 1);
+                        blockInput.put(hashes, unitInput);
+                        pooled.put(hashes, KerasResNet50.globalAveragePool(last));
+                    }
+                }
+                progress.onBatch(Math.min(missing.size(), from + inferenceBatch), missing.size());
+            }
+        }
+    }
+
+    private static long viewSeed(ImageRef image, String viewId, long seed) {
+        return seed * 1_000_003L + (image.contentHash() + viewId).hashCode();
+    }
+
+    private List<ImageRef> decodable(List<ImageRef> images) {
+        return images.stream().filter(i -> !undecodable.contains(i.contentHash())).toList();
+    }
+
+    /** Feature extraction (optionally on K cached augmented views): trains a dense head on pooled features. */
+    public RunOutcome featureExtraction(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
+                                        TrainingSettings settings, int augmentedViews, EpochListener listener) {
+        return run(false, train, val, test, classes, settings, augmentedViews, null, listener);
+    }
+
+    /** Fine-tuning from feature extraction's trained head: trains res5c + head on the cached res5c inputs. */
+    public RunOutcome fineTuning(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
+                                 TrainingSettings settings, int augmentedViews, byte[] featureExtractionHead,
+                                 EpochListener listener) {
+        return run(true, train, val, test, classes, settings, augmentedViews, featureExtractionHead, listener);
+    }
+
+    private RunOutcome run(boolean fineTune, List<ImageRef> train, List<ImageRef> val, List<ImageRef> test,
+                           int classes, TrainingSettings settings, int augmentedViews, byte[] feHead,
+                           EpochListener listener) {
+        ensureFeatures(concat(train, val, test), BackboneProgress.NONE);
+        List<ImageRef> trainKept = decodable(train);
+        List<ImageRef> valKept = decodable(val);
+        List<ImageRef> testKept = decodable(test);
+        List<FeatureCache> trainViews = new ArrayList<>();
+        try (FeatureCache evalCache = fineTune ? blockInputCache("identity") : pooledCache("identity")) {
+            if (augmentedViews > 0) {
+                for (int v = 0; v < augmentedViews; v++) {
+                    String viewId = "seed-aug-" + settings.seed() + "-" + v;
+                    computeView(trainKept, viewId, Augmentation.SEED, settings.seed(), BackboneProgress.NONE);
+                    trainViews.add(fineTune ? blockInputCache(viewId) : pooledCache(viewId));
+                }
+            } else {
+                trainViews.add(evalCache);
+            }
+            try (NDManager runManager = manager.newSubManager()) {
+                Block tail = fineTune
+                        ? TailBlocks.fineTuneTail(runManager, backbone, feHead, classes)
+                        : TailBlocks.head(runManager, classes);
+                Shape inputShape = fineTune ? TailBlocks.fineTuneInput() : TailBlocks.headInput();
+                BatchSource trainSource = new CachedSource(trainViews, trainKept, settings.seed());
+                BatchSource valSource = new CachedSource(List.of(evalCache), valKept, settings.seed());
+                BatchSource testSource = new CachedSource(List.of(evalCache), testKept, settings.seed());
+                long start = System.nanoTime();
+                TrainingHistory history = HeadTrainer.fit(tail, inputShape, trainSource, valSource, settings, listener);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                float[][] scores = HeadTrainer.predict(tail, testSource, 64, runManager);
+                int[] truth = testKept.stream().mapToInt(ImageRef::label).toArray();
+                int[] predicted = new int[scores.length];
+                for (int i = 0; i < scores.length; i++) {
+                    predicted[i] = argmax(scores[i]);
+                }
+                ClassificationMetrics metrics = ClassificationMetrics.of(truth, predicted, classes, scores, TOP_K);
+                String strategy = (fineTune ? "ft" : "fe") + (augmentedViews > 0 ? "-aug" : "");
+                return new RunOutcome(strategy, trainKept.size(), valKept.size(), testKept.size(), metrics, history,
+                        seconds, augmentedViews > 0 ? MODE_VIEWS : MODE_NONE, HeadTrainer.snapshot(tail));
+            }
+        } finally {
+            if (augmentedViews > 0) {
+                trainViews.forEach(FeatureCache::close);
+            }
+        }
+    }
+
+    @SafeVarargs
+    private static List<ImageRef> concat(List<ImageRef>... parts) {
+        List<ImageRef> all = new ArrayList<>();
+        for (List<ImageRef> part : parts) {
+            all.addAll(part);
+        }
+        return all;
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void close() {
+        pipeline.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,19 @@
+package io.transferlab.ml.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/** Inputs of the trainable part of the network for a set of images, with their labels. */
+public interface BatchSource {
+
+    int size();
+
+    int label(int index);
+
+    /**
+     * The inputs for these images (rows in the given order), created in {@code manager}.
+     *
+     * @param epoch the epoch asking, so augmented sources can draw a different view each epoch
+     */
+    NDArray inputs(NDManager manager, int[] indices, int epoch);
+}

@@ -1,0 +1,59 @@
+package io.transferlab.ml.train;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import io.transferlab.ml.backbone.KerasResNet50;
+import io.transferlab.ml.backbone.ResidualUnit;
+
+/** The trainable parts of the seed's two strategies. */
+public final class TailBlocks {
+
+    private TailBlocks() {
+    }
+
+    /** Feature extraction's head: Dense(classes) on the 2048 pooled features (softmax lives in the loss). */
+    public static Linear head(NDManager manager, int classes) {
+        Linear head = Linear.builder().setUnits(classes).optBias(true).build();
+        head.initialize(manager, DataType.FLOAT32, new Shape(1, KerasResNet50.FEATURES));
+        return head;
+    }
+
+    /**
+     * Fine-tuning's trainable tail: a fresh copy of the backbone's last unit (its ImageNet weights, so runs do not
+     * leak into each other), global average pooling, and the given head (feature extraction's trained head).
+     */
+    public static SequentialBlock fineTuneTail(NDManager manager, KerasResNet50 backbone, byte[] headWeights, int classes) {
+        ResidualUnit original = backbone.unit(KerasResNet50.LAST_UNIT);
+        ResidualUnit unit = new ResidualUnit("5c", 512, 1, false);
+        Shape unitInput = new Shape(1, KerasResNet50.FEATURES, 7, 7);
+        unit.initialize(manager, DataType.FLOAT32, unitInput);
+        HeadTrainer.restore(unit, HeadTrainer.snapshot(original), manager);
+        Linear head = head(manager, classes);
+        HeadTrainer.restore(head, headWeights, manager);
+        SequentialBlock tail = new SequentialBlock()
+                .add(unit)
+                .add(new LambdaBlock(list -> new NDList(KerasResNet50.globalAveragePool(list.singletonOrThrow())), "avg_pool"))
+                .add(head);
+        tail.initialize(manager, DataType.FLOAT32, unitInput);
+        return tail;
+    }
+
+    public static Shape fineTuneInput() {
+        return new Shape(KerasResNet50.FEATURES, 7, 7);
+    }
+
+    public static Shape headInput() {
+        return new Shape(KerasResNet50.FEATURES);
+    }
+
+    /** The last unit inside a fine-tuning tail. */
+    public static Block unitOf(SequentialBlock tail) {
+        return tail.getChildren().valueAt(0);
+    }
+}

@@ -1,0 +1,80 @@
+package io.transferlab.ml.engine;
+
+import io.transferlab.core.dataset.DatasetIndex;
+import io.transferlab.core.dataset.DatasetScanner;
+import io.transferlab.core.dataset.SharedData;
+import io.transferlab.core.split.DatasetSplit;
+import io.transferlab.core.split.StratifiedSplitter;
+import io.transferlab.core.split.StudyPreset;
+import io.transferlab.ml.backbone.KerasResNet50;
+import io.transferlab.ml.train.EpochListener;
+import io.transferlab.ml.train.EpochStats;
+import io.transferlab.ml.train.HeadTrainer;
+import io.transferlab.ml.train.TrainingSettings;
+import io.transferlab.ml.weights.ImageNetWeights;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Feature extraction then fine-tuning on 5 Flowers-102 classes, with the real weights. */
+class TransferEngineTest {
+
+    @TempDir
+    Path cache;
+
+    @Test
+    void trainsBothStrategiesFromOneBackbonePassAndNeverTouchesTheFrozenNetwork() throws Exception {
+        Path flowers = SharedData.path("datasets/flowers102");
+        Assumptions.assumeTrue(flowers != null, "../shared is not present");
+        DatasetIndex index = DatasetScanner.scan(flowers).firstClasses(5);
+        DatasetSplit split = StratifiedSplitter.split(index.images(), index.classes(), StudyPreset.SEED_2020.size("small"), 1);
+        List<ImageRef> train = ImageRef.of(flowers, split.train());
+        List<ImageRef> val = ImageRef.of(flowers, split.val());
+        List<ImageRef> test = ImageRef.of(flowers, split.test());
+
+        try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(ImageNetWeights.cacheDir()), cache, 2, 16)) {
+            byte[] frozenBefore = HeadTrainer.snapshot(engine.backbone());
+            List<Integer> progress = new ArrayList<>();
+            engine.ensureFeatures(concat(train, val, test), (done, total) -> progress.add(done));
+            assertThat(progress).isNotEmpty().last().isEqualTo(train.size() + val.size() + test.size());
+            List<Integer> again = new ArrayList<>();
+            engine.ensureFeatures(concat(train, val, test), (done, total) -> again.add(done));
+            assertThat(again).as("a second pass finds everything cached").isEmpty();
+
+            List<EpochStats> epochs = new ArrayList<>();
+            RunOutcome fe = engine.featureExtraction(train, val, test, 5, TrainingSettings.featureExtraction(1), 0,
+                    (stats, max) -> epochs.add(stats));
+            assertThat(epochs).hasSize(fe.history().epochs().size());
+            assertThat(fe.metrics().microF1()).as("fe micro-F1 on 5 classes").isGreaterThan(0.6);
+            assertThat(fe.history().bestEpoch()).isBetween(1, 30);
+            assertThat(fe.history().keptWeights()).isEqualTo("best-validation-loss");
+
+            RunOutcome ft = engine.fineTuning(train, val, test, 5, TrainingSettings.fineTuning(1).withMaxEpochs(3), 0,
+                    fe.tailWeights(), EpochListener.NONE);
+            assertThat(ft.metrics().microF1()).as("ft micro-F1 on 5 classes").isGreaterThan(0.6);
+            assertThat(ft.history().epochs()).hasSizeLessThanOrEqualTo(3);
+
+            // frozen weights and BatchNorm statistics of the backbone are untouched by both runs
+            assertThat(HeadTrainer.snapshot(engine.backbone())).isEqualTo(frozenBefore);
+            assertThat(HeadTrainer.snapshot(engine.backbone().unit(KerasResNet50.LAST_UNIT)))
+                    .as("fine-tuning trained a copy of res5c").isNotEqualTo(ft.tailWeights());
+            assertThat(Files.list(cache)).hasSize(2);
+        }
+    }
+
+    @SafeVarargs
+    private static List<ImageRef> concat(List<ImageRef>... parts) {
+        List<ImageRef> all = new ArrayList<>();
+        for (List<ImageRef> p : parts) {
+            all.addAll(p);
+        }
+        return all;
+    }
+}
