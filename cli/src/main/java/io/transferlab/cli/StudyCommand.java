@@ -1,0 +1,191 @@
+package io.transferlab.cli;
+
+import io.transferlab.core.dataset.DatasetIndex;
+import io.transferlab.core.dataset.DatasetScanner;
+import io.transferlab.core.split.DatasetSplit;
+import io.transferlab.core.split.StratifiedSplitter;
+import io.transferlab.core.split.StudyPreset;
+import io.transferlab.core.study.Backbone;
+import io.transferlab.core.study.Strategy;
+import io.transferlab.ml.ComputeDevice;
+import io.transferlab.ml.checkpoint.Checkpoint;
+import io.transferlab.ml.engine.ImageRef;
+import io.transferlab.ml.engine.RunOutcome;
+import io.transferlab.ml.engine.TransferEngine;
+import io.transferlab.ml.train.EpochListener;
+import io.transferlab.ml.train.TrainingSettings;
+import io.transferlab.ml.weights.ImageNetWeights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "study", mixinStandardHelpOptions = true,
+        description = "Run a whole study in one process: split, one backbone pass, every strategy on every size,"
+                + " then results.json, report.md and the figure.")
+final class StudyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "The dataset folder (ImageFolder or Oxford-102 layout).")
+    Path data;
+
+    @Option(names = "--preset", defaultValue = "seed-2020", description = "Preset (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--sizes", split = ",", description = "Training sizes (default: all of the preset).")
+    List<String> sizes;
+
+    @Option(names = "--strategies", split = ",", defaultValue = "fe,ft",
+            description = "Strategies among fe, ft, fe-aug, ft-aug (default: ${DEFAULT-VALUE}).")
+    List<String> strategies;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Split and training seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--weights", description = "The weights cache folder (default: ~/.cache/transferlab/weights).")
+    Path weights;
+
+    @Option(names = "--cache", description = "The feature cache folder (default: ~/.cache/transferlab/features).")
+    Path cache;
+
+    @Option(names = "--classes", description = "Keep only the first N classes, for quick runs.")
+    Integer classes;
+
+    @Option(names = "--aug-mode", defaultValue = "views",
+            description = "views: K augmented views per training image through the frozen prefix once (CPU);"
+                    + " online: a full forward per step (default: ${DEFAULT-VALUE}).")
+    String augMode;
+
+    @Option(names = "--aug-views", defaultValue = "5", description = "Views per training image in views mode (default: ${DEFAULT-VALUE}).")
+    int augViews;
+
+    @Option(names = "--fe-epochs", defaultValue = "30", description = "Most feature-extraction epochs (default: ${DEFAULT-VALUE}).")
+    int feEpochs;
+
+    @Option(names = "--ft-epochs", defaultValue = "50", description = "Most fine-tuning epochs (default: ${DEFAULT-VALUE}).")
+    int ftEpochs;
+
+    @Option(names = "--out", required = true, description = "Where results.json, report.md, the figure and checkpoints go.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        List<Strategy> requested = strategies.stream().map(Strategy::of).toList();
+        if (!augMode.equals(TransferEngine.MODE_VIEWS)) {
+            throw new IllegalArgumentException("--aug-mode " + augMode + " is not available in this build (use views)");
+        }
+        StudyPreset studyPreset = StudyPreset.named(preset);
+        List<String> sizeNames = sizes == null ? studyPreset.sizeNames() : sizes;
+        sizeNames.forEach(studyPreset::size);
+        DatasetIndex index = DatasetScanner.scan(data);
+        if (classes != null) {
+            index = index.firstClasses(classes);
+        }
+        console.printf("%s: %s layout, %d classes, %d images (%d left out), version %s; %s%n", data, index.layout(),
+                index.classes().size(), index.images().size(), index.skipped().size(), index.contentVersion(),
+                ComputeDevice.describe());
+
+        Map<String, DatasetSplit> splits = new LinkedHashMap<>();
+        for (String size : sizeNames) {
+            splits.put(size, StratifiedSplitter.split(index.images(), index.classes(), studyPreset.size(size), seed));
+        }
+        // hash every image once (the cache key), then one backbone pass over all of them
+        Map<String, ImageRef> refs = new HashMap<>();
+        for (ImageRef ref : ImageRef.of(index.root(), index.images())) {
+            refs.put(index.root().relativize(ref.file()).toString().replace('\\', '/'), ref);
+        }
+        Path weightsDir = weights != null ? weights : ImageNetWeights.cacheDir();
+        Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "transferlab", "features");
+        List<StudyReport.RunResult> results = new ArrayList<>();
+        double backboneSeconds;
+        int undecodable;
+        try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(weightsDir), cacheDir,
+                Math.max(2, Runtime.getRuntime().availableProcessors()), 32)) {
+            long backboneStart = System.nanoTime();
+            ProgressBar backbone = new ProgressBar(console, "backbone pass");
+            engine.ensureFeatures(new ArrayList<>(refs.values()), (done, total) -> backbone.update(done, total, "images"));
+            backboneSeconds = (System.nanoTime() - backboneStart) / 1e9;
+            backbone.finish(String.format(Locale.ROOT, "every activation cached (%.1f images/s)",
+                    refs.size() / Math.max(backboneSeconds, 1e-9)));
+            for (Map.Entry<String, DatasetSplit> entry : splits.entrySet()) {
+                String size = entry.getKey();
+                List<ImageRef> train = refsOf(refs, entry.getValue().train());
+                List<ImageRef> val = refsOf(refs, entry.getValue().val());
+                List<ImageRef> test = refsOf(refs, entry.getValue().test());
+                Map<Boolean, byte[]> feHeads = new HashMap<>();
+                for (Strategy strategy : plan(requested)) {
+                    int views = strategy.augmented() ? augViews : 0;
+                    ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
+                    EpochListener listener = (stats, max) -> bar.update(stats.epoch(), max, String.format(Locale.ROOT,
+                            "loss %.3f val %.3f acc %.3f", stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
+                    RunOutcome outcome = strategy.fineTuning()
+                            ? engine.fineTuning(train, val, test, index.classes().size(),
+                                    TrainingSettings.fineTuning(seed).withMaxEpochs(ftEpochs), views,
+                                    feHeads.get(strategy.augmented()), listener)
+                            : engine.featureExtraction(train, val, test, index.classes().size(),
+                                    TrainingSettings.featureExtraction(seed).withMaxEpochs(feEpochs), views, listener);
+                    if (!strategy.fineTuning()) {
+                        feHeads.put(strategy.augmented(), outcome.tailWeights());
+                    }
+                    bar.finish(String.format(Locale.ROOT, "micro-F1 %.4f macro-F1 %.4f, %d epochs (best %d)",
+                            outcome.metrics().microF1(), outcome.metrics().macroF1(), outcome.history().epochs().size(),
+                            outcome.history().bestEpoch()));
+                    String name = size + "-" + strategy.id() + "-seed" + seed;
+                    Path checkpoint = Checkpoint.write(out.resolve("checkpoints"), name, new Checkpoint(
+                            Checkpoint.FORMAT_VERSION, strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(),
+                            index.classes(), outcome.augmentationMode(), outcome.history(), null, null),
+                            outcome.tailWeights());
+                    if (requested.contains(strategy)) {
+                        results.add(new StudyReport.RunResult(size, strategy.id(), outcome.trainImages(),
+                                outcome.valImages(), outcome.testImages(), outcome.metrics().microF1(),
+                                outcome.metrics().macroF1(), outcome.metrics().topKAccuracy()[1],
+                                outcome.history().epochs().size(), outcome.history().bestEpoch(),
+                                outcome.history().stoppedEarly(), outcome.trainSeconds(), outcome.augmentationMode(),
+                                outcome.history().keptWeights(), out.relativize(checkpoint).toString()));
+                    }
+                }
+            }
+            undecodable = engine.undecodable().size();
+            if (undecodable > 0) {
+                console.printf("%d image(s) could not be decoded and were skipped%n", undecodable);
+            }
+            StudyReport.Study study = new StudyReport.Study(data.toString(), index.contentVersion(), index.layout(),
+                    index.classes().size(), studyPreset.name(), seed, Backbone.RESNET50.id(), engine.weightsSha256(),
+                    ComputeDevice.describe(), undecodable, (System.nanoTime() - start) / 1e9, backboneSeconds, results);
+            StudyReport.write(out, study, sizeNames, requested.stream().map(Strategy::id).toList());
+        }
+        console.printf("results: %s, %s, %s%n", out.resolve("results.json"), out.resolve("report.md"), out.resolve("micro-f1.svg"));
+        return 0;
+    }
+
+    /** Fine-tuning starts from feature extraction's head: run the FE strategy it needs first, even if not asked. */
+    static List<Strategy> plan(List<Strategy> requested) {
+        List<Strategy> plan = new ArrayList<>();
+        for (Strategy s : List.of(Strategy.FE, Strategy.FT, Strategy.FE_AUG, Strategy.FT_AUG)) {
+            boolean neededAsBase = (s == Strategy.FE && requested.contains(Strategy.FT))
+                    || (s == Strategy.FE_AUG && requested.contains(Strategy.FT_AUG));
+            if (requested.contains(s) || neededAsBase) {
+                plan.add(s);
+            }
+        }
+        return plan;
+    }
+
+    private static List<ImageRef> refsOf(Map<String, ImageRef> refs, List<io.transferlab.core.dataset.LabeledImage> images) {
+        return images.stream().map(i -> refs.get(i.path())).toList();
+    }
+}

@@ -1,0 +1,147 @@
+package io.transferlab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** results.json, report.md and the figure (SVG) of a single-process study. */
+final class StudyReport {
+
+    /** One run: a strategy on a training size. */
+    record RunResult(String size, String strategy, int trainImages, int valImages, int testImages, double microF1,
+                     double macroF1, double top5Accuracy, int epochs, int bestEpoch, boolean stoppedEarly,
+                     double seconds, String augmentationMode, String keptWeights, String checkpoint) {
+    }
+
+    record Study(String dataset, String datasetVersion, String layout, int classes, String preset, long seed,
+                 String backbone, String weightsSha256, String device, int undecodableImages, double wallSeconds,
+                 double backboneSeconds, List<RunResult> runs) {
+    }
+
+    private StudyReport() {
+    }
+
+    static void write(Path out, Study study, List<String> sizeOrder, List<String> strategyOrder) throws IOException {
+        Files.createDirectories(out);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), study);
+        Files.writeString(out.resolve("report.md"), markdown(study, sizeOrder, strategyOrder));
+        Files.writeString(out.resolve("micro-f1.svg"), chart(study, sizeOrder, strategyOrder));
+    }
+
+    private static Optional<RunResult> find(Study study, String size, String strategy) {
+        return study.runs().stream().filter(r -> r.size().equals(size) && r.strategy().equals(strategy)).findFirst();
+    }
+
+    static String markdown(Study study, List<String> sizes, List<String> strategies) {
+        StringBuilder md = new StringBuilder();
+        md.append("# TransferLab study\n\n");
+        md.append(String.format(Locale.ROOT, "Dataset `%s` (%s layout, %d classes, version %s), preset `%s`, seed %d, "
+                        + "backbone %s (weights sha256 %s…), %s. Wall time %s, of which the backbone pass %s.%s%n%n",
+                study.dataset(), study.layout(), study.classes(), study.datasetVersion(), study.preset(), study.seed(),
+                study.backbone(), study.weightsSha256().substring(0, 12), study.device(),
+                ProgressBar.format(java.time.Duration.ofSeconds((long) study.wallSeconds())),
+                ProgressBar.format(java.time.Duration.ofSeconds((long) study.backboneSeconds())),
+                study.undecodableImages() > 0 ? " " + study.undecodableImages() + " undecodable image(s) were skipped." : ""));
+        md.append("## Results\n\n| size | strategy | train | val | test | micro-F1 | macro-F1 | top-5 | epochs (best) | aug mode | seconds |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        for (String size : sizes) {
+            for (String strategy : strategies) {
+                find(study, size, strategy).ifPresent(r -> md.append(String.format(Locale.ROOT,
+                        "| %s | %s | %d | %d | %d | %.4f | %.4f | %.4f | %d (%d) | %s | %.0f |%n", r.size(), r.strategy(),
+                        r.trainImages(), r.valImages(), r.testImages(), r.microF1(), r.macroF1(), r.top5Accuracy(),
+                        r.epochs(), r.bestEpoch(), r.augmentationMode(), r.seconds())));
+            }
+        }
+        md.append("\nKept weights: those of the epoch with the lowest validation loss (early stopping, patience 10).\n");
+        if (sizes.size() > 1) {
+            String reference = sizes.get(0);
+            md.append("\n## F1 decrease against training-set decrease (relative to ").append(reference).append(")\n\n");
+            md.append("| strategy | size | training images lost | micro-F1 lost |\n|---|---|---:|---:|\n");
+            for (String strategy : strategies) {
+                Optional<RunResult> ref = find(study, reference, strategy);
+                for (String size : sizes.subList(1, sizes.size())) {
+                    Optional<RunResult> run = find(study, size, strategy);
+                    if (ref.isPresent() && run.isPresent()) {
+                        md.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.1f %% |%n", strategy, size,
+                                100.0 * (ref.get().trainImages() - run.get().trainImages()) / ref.get().trainImages(),
+                                100.0 * (ref.get().microF1() - run.get().microF1()) / ref.get().microF1()));
+                    }
+                }
+            }
+        }
+        List<String> gains = new ArrayList<>();
+        for (String size : sizes) {
+            for (String base : List.of("fe", "ft")) {
+                Optional<RunResult> plain = find(study, size, base);
+                Optional<RunResult> aug = find(study, size, base + "-aug");
+                if (plain.isPresent() && aug.isPresent()) {
+                    gains.add(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %+.1f %% |", size, base,
+                            plain.get().microF1(), aug.get().microF1(),
+                            100.0 * (aug.get().microF1() - plain.get().microF1()) / plain.get().microF1()));
+                }
+            }
+        }
+        if (!gains.isEmpty()) {
+            md.append("\n## Gain from augmentation\n\n| size | strategy | micro-F1 | with augmentation | gain |\n|---|---|---:|---:|---:|\n");
+            gains.forEach(g -> md.append(g).append('\n'));
+        }
+        md.append("\n![micro-F1 by training size and strategy](micro-f1.svg)\n");
+        return md.toString();
+    }
+
+    /** A grouped bar chart: micro-F1 per size (groups) and strategy (bars). */
+    static String chart(Study study, List<String> sizes, List<String> strategies) {
+        String[] colours = {"#4e79a7", "#f28e2b", "#76b7b2", "#e15759"};
+        int width = 640, height = 360, left = 50, bottom = 300, top = 30;
+        double groupWidth = (width - left - 20) / (double) Math.max(1, sizes.size());
+        double barWidth = groupWidth * 0.8 / Math.max(1, strategies.size());
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
+        svg.append("<title>micro-F1 by training size and strategy</title>\n");
+        for (int t = 0; t <= 10; t += 2) {
+            double y = bottom - (bottom - top) * t / 10.0;
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n", left, width - 20, y, y, left - 6, y + 4, t / 10.0));
+        }
+        Map<String, String> colour = new LinkedHashMap<>();
+        for (int s = 0; s < strategies.size(); s++) {
+            colour.put(strategies.get(s), colours[s % colours.length]);
+        }
+        for (int g = 0; g < sizes.size(); g++) {
+            double x0 = left + g * groupWidth + groupWidth * 0.1;
+            for (int s = 0; s < strategies.size(); s++) {
+                Optional<RunResult> run = find(study, sizes.get(g), strategies.get(s));
+                if (run.isEmpty()) {
+                    continue;
+                }
+                double h = (bottom - top) * run.get().microF1();
+                double x = x0 + s * barWidth;
+                svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                                + "<title>%s %s: %.4f</title></rect>"
+                                + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%.2f</text>%n",
+                        x, bottom - h, barWidth - 2, h, colour.get(strategies.get(s)), sizes.get(g), strategies.get(s),
+                        run.get().microF1(), x + barWidth / 2 - 1, bottom - h - 3, run.get().microF1()));
+            }
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                    x0 + groupWidth * 0.4, bottom + 18, sizes.get(g)));
+        }
+        int lx = left;
+        for (Map.Entry<String, String> e : colour.entrySet()) {
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, height - 24, e.getValue(), lx + 16, height - 14, e.getKey()));
+            lx += 90;
+        }
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\">micro-F1 by training size and strategy</text>%n", left));
+        return svg.append("</svg>\n").toString();
+    }
+}
