@@ -59,7 +59,7 @@ final class SplitCommand implements Callable<Integer> {
         console.printf("%-8s %7s %7s %7s %12s%n", "size", "train", "val", "test", "train/class");
         for (String sizeName : sizes == null ? studyPreset.sizeNames() : sizes) {
             TrainingSize size = studyPreset.size(sizeName);
-            DatasetSplit split = StratifiedSplitter.split(index.images(), index.classes(), size, seed);
+            DatasetSplit split = StratifiedSplitter.split(index, size, seed);
             console.printf("%-8s %7d %7d %7d %12.1f%n", sizeName, split.train().size(), split.val().size(),
                     split.test().size(), split.train().size() / (double) index.classes().size());
             if (out != null) {

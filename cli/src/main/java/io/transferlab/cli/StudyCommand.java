@@ -101,7 +101,7 @@ final class StudyCommand implements Callable<Integer> {
 
         Map<String, DatasetSplit> splits = new LinkedHashMap<>();
         for (String size : sizeNames) {
-            splits.put(size, StratifiedSplitter.split(index.images(), index.classes(), studyPreset.size(size), seed));
+            splits.put(size, StratifiedSplitter.split(index, studyPreset.size(size), seed));
         }
         // hash every image once (the cache key), then one backbone pass over all of them
         Map<String, ImageRef> refs = new HashMap<>();

@@ -60,7 +60,7 @@ public class SplitService {
             for (String sizeName : request.sizes()) {
                 TrainingSize size = preset.size(sizeName);
                 for (long seed : request.seeds()) {
-                    DatasetSplit split = StratifiedSplitter.split(index.images(), index.classes(), size, seed);
+                    DatasetSplit split = StratifiedSplitter.split(index, size, seed);
                     String runId = runId(request.studyId(), sizeName, seed);
                     SplitManifest manifest = new SplitManifest(SplitManifest.SCHEMA_VERSION, request.studyId(), runId,
                             datasetId, datasetId, index.layout(), index.contentVersion(), preset.name(), sizeName, seed,

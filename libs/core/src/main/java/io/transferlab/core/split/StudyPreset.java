@@ -12,11 +12,27 @@ public final class StudyPreset {
      * test 5% / 25% / 50%, validation the rest, all stratified by class.
      */
     public static final StudyPreset SEED_2020 = new StudyPreset("seed-2020", List.of(
-            new TrainingSize("large", 0.75, 0.05),
-            new TrainingSize("medium", 0.375, 0.25),
-            new TrainingSize("small", 0.10, 0.50)));
+            TrainingSize.fractions("large", 0.75, 0.05),
+            TrainingSize.fractions("medium", 0.375, 0.25),
+            TrainingSize.fractions("small", 0.10, 0.50)));
 
-    private static final Map<String, StudyPreset> PRESETS = Map.of(SEED_2020.name, SEED_2020);
+    /** Oxford-102's own split from setid.mat: 10 train and 10 validation images per class, the rest test. */
+    public static final StudyPreset OFFICIAL = new StudyPreset("official", List.of(TrainingSize.official()));
+
+    /**
+     * k training images per class for k in {1, 2, 4, 8, 16, 32}; 10% of each class is held out for test and 5%
+     * for validation (at least one each), the same for every k of a seed, so the curve compares like with like.
+     */
+    public static final StudyPreset LEARNING_CURVE = new StudyPreset("learning-curve", List.of(
+            TrainingSize.perClass("k1", 1, 0.10, 0.05),
+            TrainingSize.perClass("k2", 2, 0.10, 0.05),
+            TrainingSize.perClass("k4", 4, 0.10, 0.05),
+            TrainingSize.perClass("k8", 8, 0.10, 0.05),
+            TrainingSize.perClass("k16", 16, 0.10, 0.05),
+            TrainingSize.perClass("k32", 32, 0.10, 0.05)));
+
+    private static final Map<String, StudyPreset> PRESETS = Map.of(
+            SEED_2020.name, SEED_2020, OFFICIAL.name, OFFICIAL, LEARNING_CURVE.name, LEARNING_CURVE);
 
     private final String name;
     private final Map<String, TrainingSize> sizes = new LinkedHashMap<>();
@@ -29,7 +45,8 @@ public final class StudyPreset {
     public static StudyPreset named(String name) {
         StudyPreset preset = PRESETS.get(name);
         if (preset == null) {
-            throw new IllegalArgumentException("unknown preset '" + name + "' (known: " + PRESETS.keySet() + ")");
+            throw new IllegalArgumentException("unknown preset '" + name + "' (known: "
+                    + List.of(SEED_2020.name, OFFICIAL.name, LEARNING_CURVE.name) + ")");
         }
         return preset;
     }
