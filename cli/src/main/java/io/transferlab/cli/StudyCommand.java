@@ -9,6 +9,7 @@ import io.transferlab.core.study.Backbone;
 import io.transferlab.core.study.Strategy;
 import io.transferlab.ml.ComputeDevice;
 import io.transferlab.ml.checkpoint.Checkpoint;
+import io.transferlab.ml.engine.AugmentationPlan;
 import io.transferlab.ml.engine.ImageRef;
 import io.transferlab.ml.engine.RunOutcome;
 import io.transferlab.ml.engine.TransferEngine;
@@ -85,9 +86,7 @@ final class StudyCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         long start = System.nanoTime();
         List<Strategy> requested = strategies.stream().map(Strategy::of).toList();
-        if (!augMode.equals(TransferEngine.MODE_VIEWS)) {
-            throw new IllegalArgumentException("--aug-mode " + augMode + " is not available in this build (use views)");
-        }
+        AugmentationPlan augmentation = AugmentationPlan.named(augMode, augViews);
         StudyPreset studyPreset = StudyPreset.named(preset);
         List<String> sizeNames = sizes == null ? studyPreset.sizeNames() : sizes;
         sizeNames.forEach(studyPreset::size);
@@ -112,7 +111,6 @@ final class StudyCommand implements Callable<Integer> {
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "transferlab", "features");
         List<StudyReport.RunResult> results = new ArrayList<>();
         double backboneSeconds;
-        int undecodable;
         try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(weightsDir), cacheDir,
                 Math.max(2, Runtime.getRuntime().availableProcessors()), 32)) {
             long backboneStart = System.nanoTime();
@@ -128,16 +126,16 @@ final class StudyCommand implements Callable<Integer> {
                 List<ImageRef> test = refsOf(refs, entry.getValue().test());
                 Map<Boolean, byte[]> feHeads = new HashMap<>();
                 for (Strategy strategy : plan(requested)) {
-                    int views = strategy.augmented() ? augViews : 0;
+                    AugmentationPlan plan = strategy.augmented() ? augmentation : AugmentationPlan.NONE;
                     ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
                     EpochListener listener = (stats, max) -> bar.update(stats.epoch(), max, String.format(Locale.ROOT,
                             "loss %.3f val %.3f acc %.3f", stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
                     RunOutcome outcome = strategy.fineTuning()
                             ? engine.fineTuning(train, val, test, index.classes().size(),
-                                    TrainingSettings.fineTuning(seed).withMaxEpochs(ftEpochs), views,
+                                    TrainingSettings.fineTuning(seed).withMaxEpochs(ftEpochs), plan,
                                     feHeads.get(strategy.augmented()), listener)
                             : engine.featureExtraction(train, val, test, index.classes().size(),
-                                    TrainingSettings.featureExtraction(seed).withMaxEpochs(feEpochs), views, listener);
+                                    TrainingSettings.featureExtraction(seed).withMaxEpochs(feEpochs), plan, listener);
                     if (!strategy.fineTuning()) {
                         feHeads.put(strategy.augmented(), outcome.tailWeights());
                     }
@@ -156,20 +154,28 @@ final class StudyCommand implements Callable<Integer> {
                                 outcome.history().epochs().size(), outcome.history().bestEpoch(),
                                 outcome.history().stoppedEarly(), outcome.trainSeconds(), outcome.augmentationMode(),
                                 outcome.history().keptWeights(), out.relativize(checkpoint).toString()));
+                        // the report grows run by run, so a long study shows its results as they come
+                        writeReport(index, engine, start, backboneSeconds, results, sizeNames, requested);
                     }
                 }
             }
-            undecodable = engine.undecodable().size();
-            if (undecodable > 0) {
-                console.printf("%d image(s) could not be decoded and were skipped%n", undecodable);
+            if (!engine.undecodable().isEmpty()) {
+                console.printf("%d image(s) could not be decoded and were skipped%n", engine.undecodable().size());
             }
-            StudyReport.Study study = new StudyReport.Study(data.toString(), index.contentVersion(), index.layout(),
-                    index.classes().size(), studyPreset.name(), seed, Backbone.RESNET50.id(), engine.weightsSha256(),
-                    ComputeDevice.describe(), undecodable, (System.nanoTime() - start) / 1e9, backboneSeconds, results);
-            StudyReport.write(out, study, sizeNames, requested.stream().map(Strategy::id).toList());
+            writeReport(index, engine, start, backboneSeconds, results, sizeNames, requested);
         }
         console.printf("results: %s, %s, %s%n", out.resolve("results.json"), out.resolve("report.md"), out.resolve("micro-f1.svg"));
         return 0;
+    }
+
+    private void writeReport(DatasetIndex index, TransferEngine engine, long start, double backboneSeconds,
+                             List<StudyReport.RunResult> results, List<String> sizeNames, List<Strategy> requested)
+            throws java.io.IOException {
+        StudyReport.Study study = new StudyReport.Study(data.toString(), index.contentVersion(), index.layout(),
+                index.classes().size(), preset, seed, Backbone.RESNET50.id(), engine.weightsSha256(),
+                ComputeDevice.describe(), engine.undecodable().size(), (System.nanoTime() - start) / 1e9,
+                backboneSeconds, List.copyOf(results));
+        StudyReport.write(out, study, sizeNames, requested.stream().map(Strategy::id).toList());
     }
 
     /** Fine-tuning starts from feature extraction's head: run the FE strategy it needs first, even if not asked. */

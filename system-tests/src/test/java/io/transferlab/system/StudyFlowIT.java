@@ -100,6 +100,20 @@ class StudyFlowIT {
     }
 
     @Test
+    void everyServiceServesHealthOpenApiAndSwaggerUi() {
+        for (String service : RunningSystem.PORTS.keySet()) {
+            given().baseUri(RunningSystem.url(service)).get("/q/health").then().statusCode(200)
+                    .body("status", equalTo("UP"))
+                    .body("checks.name", org.hamcrest.Matchers.hasItems("storage-root", "outbox"));
+            given().baseUri(RunningSystem.url(service)).get("/q/openapi?format=json").then().statusCode(200)
+                    .body("openapi", org.hamcrest.Matchers.startsWith("3."));
+            given().baseUri(RunningSystem.url(service)).get("/q/swagger-ui/").then().statusCode(200);
+        }
+        given().baseUri(RunningSystem.url("gateway")).get("/q/openapi?format=json").then()
+                .body("paths", org.hamcrest.Matchers.hasKey("/studies"));
+    }
+
+    @Test
     void anEmptyClassFailsTheStudyWithTheReason() {
         String id = postStudy("datasets/with-empty-class");
         await().atMost(WAIT).untilAsserted(() -> given().baseUri(RunningSystem.url("gateway"))

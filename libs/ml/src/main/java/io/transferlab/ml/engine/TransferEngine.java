@@ -150,6 +150,13 @@ public final class TransferEngine implements AutoCloseable {
         }
     }
 
+    /** The cached inputs of the last unit for these images (identity view), as one float32 tensor. */
+    public NDArray blockInputs(NDManager scope, List<ImageRef> images) {
+        try (FeatureCache cache = blockInputCache("identity")) {
+            return cache.get(scope, images.stream().map(ImageRef::contentHash).toList());
+        }
+    }
+
     private static long viewSeed(ImageRef image, String viewId, long seed) {
         return seed * 1_000_003L + (image.contentHash() + viewId).hashCode();
     }
@@ -158,22 +165,23 @@ public final class TransferEngine implements AutoCloseable {
         return images.stream().filter(i -> !undecodable.contains(i.contentHash())).toList();
     }
 
-    /** Feature extraction (optionally on K cached augmented views): trains a dense head on pooled features. */
+    /** Feature extraction (optionally augmented): trains a dense head on pooled features. */
     public RunOutcome featureExtraction(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
-                                        TrainingSettings settings, int augmentedViews, EpochListener listener) {
-        return run(false, train, val, test, classes, settings, augmentedViews, null, listener);
+                                        TrainingSettings settings, AugmentationPlan augmentation, EpochListener listener) {
+        return run(false, train, val, test, classes, settings, augmentation, null, listener);
     }
 
-    /** Fine-tuning from feature extraction's trained head: trains res5c + head on the cached res5c inputs. */
+    /** Fine-tuning from feature extraction's trained head: trains res5c + head on the res5c inputs. */
     public RunOutcome fineTuning(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
-                                 TrainingSettings settings, int augmentedViews, byte[] featureExtractionHead,
+                                 TrainingSettings settings, AugmentationPlan augmentation, byte[] featureExtractionHead,
                                  EpochListener listener) {
-        return run(true, train, val, test, classes, settings, augmentedViews, featureExtractionHead, listener);
+        return run(true, train, val, test, classes, settings, augmentation, featureExtractionHead, listener);
     }
 
     private RunOutcome run(boolean fineTune, List<ImageRef> train, List<ImageRef> val, List<ImageRef> test,
-                           int classes, TrainingSettings settings, int augmentedViews, byte[] feHead,
+                           int classes, TrainingSettings settings, AugmentationPlan augmentation, byte[] feHead,
                            EpochListener listener) {
+        int augmentedViews = augmentation.views();
         ensureFeatures(concat(train, val, test), BackboneProgress.NONE);
         List<ImageRef> trainKept = decodable(train);
         List<ImageRef> valKept = decodable(val);
@@ -194,7 +202,10 @@ public final class TransferEngine implements AutoCloseable {
                         ? TailBlocks.fineTuneTail(runManager, backbone, feHead, classes)
                         : TailBlocks.head(runManager, classes);
                 Shape inputShape = fineTune ? TailBlocks.fineTuneInput() : TailBlocks.headInput();
-                BatchSource trainSource = new CachedSource(trainViews, trainKept, settings.seed());
+                BatchSource trainSource = augmentation.mode().equals(MODE_ONLINE)
+                        ? new OnlineSource(trainKept, pipeline, backbone, fineTune ? lastUnitStage : backbone.stages().size(),
+                                !fineTune, settings.seed())
+                        : new CachedSource(trainViews, trainKept, settings.seed());
                 BatchSource valSource = new CachedSource(List.of(evalCache), valKept, settings.seed());
                 BatchSource testSource = new CachedSource(List.of(evalCache), testKept, settings.seed());
                 long start = System.nanoTime();
@@ -207,9 +218,9 @@ public final class TransferEngine implements AutoCloseable {
                     predicted[i] = argmax(scores[i]);
                 }
                 ClassificationMetrics metrics = ClassificationMetrics.of(truth, predicted, classes, scores, TOP_K);
-                String strategy = (fineTune ? "ft" : "fe") + (augmentedViews > 0 ? "-aug" : "");
+                String strategy = (fineTune ? "ft" : "fe") + (augmentation.augmented() ? "-aug" : "");
                 return new RunOutcome(strategy, trainKept.size(), valKept.size(), testKept.size(), metrics, history,
-                        seconds, augmentedViews > 0 ? MODE_VIEWS : MODE_NONE, HeadTrainer.snapshot(tail));
+                        seconds, augmentation.mode(), HeadTrainer.snapshot(tail));
             }
         } finally {
             if (augmentedViews > 0) {

@@ -49,14 +49,14 @@ class TransferEngineTest {
             assertThat(again).as("a second pass finds everything cached").isEmpty();
 
             List<EpochStats> epochs = new ArrayList<>();
-            RunOutcome fe = engine.featureExtraction(train, val, test, 5, TrainingSettings.featureExtraction(1), 0,
+            RunOutcome fe = engine.featureExtraction(train, val, test, 5, TrainingSettings.featureExtraction(1), AugmentationPlan.NONE,
                     (stats, max) -> epochs.add(stats));
             assertThat(epochs).hasSize(fe.history().epochs().size());
             assertThat(fe.metrics().microF1()).as("fe micro-F1 on 5 classes").isGreaterThan(0.6);
             assertThat(fe.history().bestEpoch()).isBetween(1, 30);
             assertThat(fe.history().keptWeights()).isEqualTo("best-validation-loss");
 
-            RunOutcome ft = engine.fineTuning(train, val, test, 5, TrainingSettings.fineTuning(1).withMaxEpochs(3), 0,
+            RunOutcome ft = engine.fineTuning(train, val, test, 5, TrainingSettings.fineTuning(1).withMaxEpochs(3), AugmentationPlan.NONE,
                     fe.tailWeights(), EpochListener.NONE);
             assertThat(ft.metrics().microF1()).as("ft micro-F1 on 5 classes").isGreaterThan(0.6);
             assertThat(ft.history().epochs()).hasSizeLessThanOrEqualTo(3);
@@ -66,6 +66,34 @@ class TransferEngineTest {
             assertThat(HeadTrainer.snapshot(engine.backbone().unit(KerasResNet50.LAST_UNIT)))
                     .as("fine-tuning trained a copy of res5c").isNotEqualTo(ft.tailWeights());
             assertThat(Files.list(cache)).hasSize(2);
+        }
+    }
+
+    @Test
+    void augmentedRunsRecordTheirModeAndLeaveTheBackboneAlone() throws Exception {
+        Path flowers = SharedData.path("datasets/flowers102");
+        Assumptions.assumeTrue(flowers != null, "../shared is not present");
+        DatasetIndex index = DatasetScanner.scan(flowers).firstClasses(3);
+        DatasetSplit split = StratifiedSplitter.split(index, StudyPreset.SEED_2020.size("small"), 2);
+        List<ImageRef> train = ImageRef.of(flowers, split.train());
+        List<ImageRef> val = ImageRef.of(flowers, split.val());
+        List<ImageRef> test = ImageRef.of(flowers, split.test());
+        try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(ImageNetWeights.cacheDir()), cache, 2, 16)) {
+            byte[] frozenBefore = HeadTrainer.snapshot(engine.backbone());
+            RunOutcome views = engine.featureExtraction(train, val, test, 3,
+                    TrainingSettings.featureExtraction(2).withMaxEpochs(4), AugmentationPlan.views(2), EpochListener.NONE);
+            assertThat(views.strategy()).isEqualTo("fe-aug");
+            assertThat(views.augmentationMode()).isEqualTo("views");
+            assertThat(views.history().epochs()).hasSize(4);
+            // identity view + 2 augmented views, each with a pooled and a res5c-input cache
+            assertThat(Files.list(cache)).hasSize(6);
+            RunOutcome online = engine.fineTuning(train, val, test, 3,
+                    TrainingSettings.fineTuning(2).withMaxEpochs(1), AugmentationPlan.online(), views.tailWeights(),
+                    EpochListener.NONE);
+            assertThat(online.strategy()).isEqualTo("ft-aug");
+            assertThat(online.augmentationMode()).isEqualTo("online");
+            assertThat(online.metrics().samples()).isEqualTo(test.size());
+            assertThat(HeadTrainer.snapshot(engine.backbone())).isEqualTo(frozenBefore);
         }
     }
 
