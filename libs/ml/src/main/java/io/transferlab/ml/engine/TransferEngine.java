@@ -63,6 +63,8 @@ public final class TransferEngine implements AutoCloseable {
         this.backbone = KerasResNet50.withoutTop();
         backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224));
         KerasWeightLoader.load(backbone.layers(), weights.weights(), Set.of("fc1000"));
+        // frozen: no gradients are recorded through it, and nothing can train it
+        backbone.freezeParameters(true);
         this.weightsSha256 = weights.checksum();
         this.pipeline = new ImagePipeline(224, decodeThreads);
         this.cacheRoot = cacheRoot;

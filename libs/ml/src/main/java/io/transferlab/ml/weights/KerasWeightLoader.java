@@ -36,7 +36,9 @@ public final class KerasWeightLoader {
             Block block = layer.getValue();
             if (block instanceof Conv2d) {
                 copy(block, "weight", take(weights, name + "/kernel", used), new int[]{3, 2, 0, 1});
-                copy(block, "bias", take(weights, name + "/bias", used), null);
+                if (block.getParameters().contains("bias")) { // ResNet50-V2's inner convolutions have none
+                    copy(block, "bias", take(weights, name + "/bias", used), null);
+                }
             } else if (block instanceof Linear) {
                 copy(block, "weight", take(weights, name + "/kernel", used), new int[]{1, 0});
                 copy(block, "bias", take(weights, name + "/bias", used), null);
