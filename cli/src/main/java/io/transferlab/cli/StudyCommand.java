@@ -130,19 +130,22 @@ final class StudyCommand implements Callable<Integer> {
                     ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
                     EpochListener listener = (stats, max) -> bar.update(stats.epoch(), max, String.format(Locale.ROOT,
                             "loss %.3f val %.3f acc %.3f", stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
+                    String name = size + "-" + strategy.id() + "-seed" + seed;
+                    // a restarted study resumes each run after its last finished epoch
+                    Path progress = out.resolve("checkpoints").resolve(name + ".progress");
                     RunOutcome outcome = strategy.fineTuning()
                             ? engine.fineTuning(train, val, test, index.classes().size(),
                                     TrainingSettings.fineTuning(seed).withMaxEpochs(ftEpochs), plan,
-                                    feHeads.get(strategy.augmented()), listener)
+                                    feHeads.get(strategy.augmented()), listener, progress)
                             : engine.featureExtraction(train, val, test, index.classes().size(),
-                                    TrainingSettings.featureExtraction(seed).withMaxEpochs(feEpochs), plan, listener);
+                                    TrainingSettings.featureExtraction(seed).withMaxEpochs(feEpochs), plan, listener,
+                                    progress);
                     if (!strategy.fineTuning()) {
                         feHeads.put(strategy.augmented(), outcome.tailWeights());
                     }
                     bar.finish(String.format(Locale.ROOT, "micro-F1 %.4f macro-F1 %.4f, %d epochs (best %d)",
                             outcome.metrics().microF1(), outcome.metrics().macroF1(), outcome.history().epochs().size(),
                             outcome.history().bestEpoch()));
-                    String name = size + "-" + strategy.id() + "-seed" + seed;
                     Path checkpoint = Checkpoint.write(out.resolve("checkpoints"), name, new Checkpoint(
                             Checkpoint.FORMAT_VERSION, strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(),
                             index.classes(), outcome.augmentationMode(), outcome.history(), null, null),

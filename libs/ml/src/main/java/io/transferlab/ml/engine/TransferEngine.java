@@ -170,19 +170,33 @@ public final class TransferEngine implements AutoCloseable {
     /** Feature extraction (optionally augmented): trains a dense head on pooled features. */
     public RunOutcome featureExtraction(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
                                         TrainingSettings settings, AugmentationPlan augmentation, EpochListener listener) {
-        return run(false, train, val, test, classes, settings, augmentation, null, listener);
+        return featureExtraction(train, val, test, classes, settings, augmentation, listener, null);
+    }
+
+    /** As above, keeping an epoch checkpoint in {@code resumeDir} and resuming from it after a restart. */
+    public RunOutcome featureExtraction(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
+                                        TrainingSettings settings, AugmentationPlan augmentation, EpochListener listener,
+                                        Path resumeDir) {
+        return run(false, train, val, test, classes, settings, augmentation, null, listener, resumeDir);
     }
 
     /** Fine-tuning from feature extraction's trained head: trains res5c + head on the res5c inputs. */
     public RunOutcome fineTuning(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
                                  TrainingSettings settings, AugmentationPlan augmentation, byte[] featureExtractionHead,
                                  EpochListener listener) {
-        return run(true, train, val, test, classes, settings, augmentation, featureExtractionHead, listener);
+        return fineTuning(train, val, test, classes, settings, augmentation, featureExtractionHead, listener, null);
+    }
+
+    /** As above, keeping an epoch checkpoint in {@code resumeDir} and resuming from it after a restart. */
+    public RunOutcome fineTuning(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
+                                 TrainingSettings settings, AugmentationPlan augmentation, byte[] featureExtractionHead,
+                                 EpochListener listener, Path resumeDir) {
+        return run(true, train, val, test, classes, settings, augmentation, featureExtractionHead, listener, resumeDir);
     }
 
     private RunOutcome run(boolean fineTune, List<ImageRef> train, List<ImageRef> val, List<ImageRef> test,
                            int classes, TrainingSettings settings, AugmentationPlan augmentation, byte[] feHead,
-                           EpochListener listener) {
+                           EpochListener listener, Path resumeDir) {
         int augmentedViews = augmentation.views();
         ensureFeatures(concat(train, val, test), BackboneProgress.NONE);
         List<ImageRef> trainKept = decodable(train);
@@ -211,7 +225,8 @@ public final class TransferEngine implements AutoCloseable {
                 BatchSource valSource = new CachedSource(List.of(evalCache), valKept, settings.seed());
                 BatchSource testSource = new CachedSource(List.of(evalCache), testKept, settings.seed());
                 long start = System.nanoTime();
-                TrainingHistory history = HeadTrainer.fit(tail, inputShape, trainSource, valSource, settings, listener);
+                TrainingHistory history = HeadTrainer.fit(tail, inputShape, trainSource, valSource, settings, listener,
+                        resumeDir);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 float[][] scores = HeadTrainer.predict(tail, testSource, 64, runManager);
                 int[] truth = testKept.stream().mapToInt(ImageRef::label).toArray();

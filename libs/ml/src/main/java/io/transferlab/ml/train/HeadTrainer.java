@@ -22,7 +22,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -42,6 +44,18 @@ public final class HeadTrainer {
      */
     public static TrainingHistory fit(Block tail, Shape inputShape, BatchSource train, BatchSource val,
                                       TrainingSettings settings, EpochListener listener) {
+        return fit(tail, inputShape, train, val, settings, listener, null);
+    }
+
+    /**
+     * As {@link #fit(Block, Shape, BatchSource, BatchSource, TrainingSettings, EpochListener)}, writing an
+     * {@link EpochCheckpoint} into {@code resumeDir} after every epoch and resuming from the one found there.
+     */
+    public static TrainingHistory fit(Block tail, Shape inputShape, BatchSource train, BatchSource val,
+                                      TrainingSettings settings, EpochListener listener, Path resumeDir) {
+        Optional<EpochCheckpoint.Loaded> resumed = resumeDir == null ? Optional.empty() : EpochCheckpoint.read(resumeDir);
+        // restored before the trainer exists, so that it marks the restored arrays as needing gradients
+        resumed.ifPresent(r -> restore(tail, r.lastWeights(), managerOf(tail)));
         try (Model model = Model.newInstance("tail", ComputeDevice.best(), ComputeDevice.ENGINE)) {
             model.setBlock(tail);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -52,13 +66,14 @@ public final class HeadTrainer {
                     .optDevices(new ai.djl.Device[]{ComputeDevice.best()});
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(settings.batchSize()).addAll(inputShape));
-                return loop(trainer, tail, train, val, settings, listener);
+                return loop(trainer, tail, train, val, settings, listener, resumeDir, resumed);
             }
         }
     }
 
     private static TrainingHistory loop(Trainer trainer, Block tail, BatchSource train, BatchSource val,
-                                        TrainingSettings settings, EpochListener listener) {
+                                        TrainingSettings settings, EpochListener listener, Path resumeDir,
+                                        Optional<EpochCheckpoint.Loaded> resumed) {
         SplittableRandom random = new SplittableRandom(settings.seed());
         List<EpochStats> epochs = new ArrayList<>();
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -66,7 +81,21 @@ public final class HeadTrainer {
         byte[] bestWeights = snapshot(tail);
         int sinceBest = 0;
         boolean stoppedEarly = false;
-        for (int epoch = 1; epoch <= settings.maxEpochs(); epoch++) {
+        int firstEpoch = 1;
+        if (resumed.isPresent()) {
+            EpochCheckpoint state = resumed.get().state();
+            bestWeights = resumed.get().bestWeights();
+            epochs.addAll(state.epochs());
+            bestLoss = state.bestValLoss();
+            bestEpoch = state.bestEpoch();
+            sinceBest = state.epochsSinceBest();
+            firstEpoch = state.epoch() + 1;
+            for (int e = 1; e < firstEpoch; e++) {
+                shuffled(train.size(), random); // the same batches as an uninterrupted run
+            }
+            stoppedEarly = sinceBest >= settings.patience();
+        }
+        for (int epoch = firstEpoch; epoch <= settings.maxEpochs() && !stoppedEarly; epoch++) {
             long start = System.nanoTime();
             int[] order = shuffled(train.size(), random);
             double lossSum = 0;
@@ -83,7 +112,7 @@ public final class HeadTrainer {
                         lossSum += loss.getFloat() * batch.length;
                         correct += countCorrect(logits, train, batch);
                     }
-                    trainer.step();
+                    step(trainer);
                 }
             }
             double[] valScores = evaluateLoss(trainer, val, settings.batchSize());
@@ -98,16 +127,31 @@ public final class HeadTrainer {
             } else {
                 sinceBest++;
             }
-            listener.onEpoch(stats, settings.maxEpochs());
-            if (sinceBest >= settings.patience()) {
-                stoppedEarly = true;
-                break;
+            if (resumeDir != null) {
+                new EpochCheckpoint(epoch, bestEpoch, bestLoss, sinceBest, List.copyOf(epochs))
+                        .write(resumeDir, snapshot(tail), bestWeights);
             }
+            listener.onEpoch(stats, settings.maxEpochs());
+            stoppedEarly = sinceBest >= settings.patience();
         }
-        // the tail's own manager, not the trainer's: the weights must outlive this training
-        restore(tail, bestWeights, tail.getParameters().valueAt(0).getArray().getManager());
+        restore(tail, bestWeights, managerOf(tail));
         return new TrainingHistory(List.copyOf(epochs), bestEpoch, bestLoss, stoppedEarly,
                 TrainingHistory.KEPT_BEST_VALIDATION_LOSS);
+    }
+
+    /**
+     * One optimiser step. DJL refuses a step whose gradients are all exactly zero (it takes that for a missing
+     * backward pass); here that only happens when every prediction of the batch is already saturated, and the
+     * right update is none.
+     */
+    private static void step(Trainer trainer) {
+        try {
+            trainer.step();
+        } catch (IllegalStateException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("Gradient values are all zeros")) {
+                throw e;
+            }
+        }
     }
 
     /** Mean loss and accuracy on a source, in inference mode. */
@@ -180,6 +224,11 @@ public final class HeadTrainer {
             r[i] = from + i;
         }
         return r;
+    }
+
+    /** The tail's own manager, not the trainer's: its weights must outlive the training. */
+    private static NDManager managerOf(Block tail) {
+        return tail.getParameters().valueAt(0).getArray().getManager();
     }
 
     /** The block's parameters as bytes (DJL's parameter format). */
