@@ -23,15 +23,8 @@ KAFKA_PID="$KAFKA_DIR/kafka.pid"
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# A PID file is live only if its process runs and is the program we started (PIDs get reused).
-live_pid() { # pidfile pattern
-  local pid
-  [[ -f "$1" ]] || return 1
-  pid="$(head -n1 "$1" | tr -dc '0-9')"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" \
-    && { echo "$pid"; return 0; }
-  return 1
-}
+# shellcheck source=deploy/local/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -104,9 +97,7 @@ pg_stop() {
   root="$(cat "$RUN_DIR/pg.root")"
   if pid="$(live_pid "$root/data/postmaster.pid" postgres)"; then
     log "stopping PostgreSQL (pid $pid)"
-    kill -INT "$pid"   # fast shutdown
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    stop_pid "$pid" INT   # PostgreSQL's fast shutdown
   fi
   rm -f "$RUN_DIR/pg.root"
 }
@@ -177,9 +168,7 @@ kafka_stop() {
   local pid
   if pid="$(live_pid "$KAFKA_PID" kafka.Kafka)"; then
     log "stopping Kafka (pid $pid)"
-    kill -TERM "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    stop_pid "$pid"
   fi
   rm -f "$KAFKA_PID"
 }

@@ -13,14 +13,8 @@ ORDER=(dataset-service trainer-service evaluator-service gateway)
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
 
-live_pid() { # pidfile pattern
-  local pid
-  [[ -f "$1" ]] || return 1
-  pid="$(head -n1 "$1" | tr -dc '0-9')"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" \
-    && { echo "$pid"; return 0; }
-  return 1
-}
+# shellcheck source=deploy/local/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 start() {
   [[ -f "$RUN_DIR/env" ]] || die "no $RUN_DIR/env: run deploy/local/infra.sh start first"
@@ -57,9 +51,7 @@ stop() {
   for svc in gateway evaluator-service trainer-service dataset-service; do
     if pid="$(live_pid "$RUN_DIR/pids/$svc.pid" "$svc/target/quarkus-app")"; then
       log "stopping $svc (pid $pid)"
-      kill -TERM "$pid"
-      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+      stop_pid "$pid"
     fi
     rm -f "$RUN_DIR/pids/$svc.pid"
   done

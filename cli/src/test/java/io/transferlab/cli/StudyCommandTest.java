@@ -7,10 +7,7 @@ import io.transferlab.ml.weights.ImageNetWeights;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -22,19 +19,6 @@ class StudyCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = TransferLab.commandLine();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
 
     private static Path weights() {
         Path weights = ImageNetWeights.cacheDir();
@@ -54,7 +38,7 @@ class StudyCommandTest {
         Files.write(data.resolve("class0/broken.jpg"), broken);
         Path out = dir.resolve("out");
 
-        Result result = run("study", "--data", data.toString(), "--sizes", "medium", "--strategies", "fe",
+        CliRun result = CliRun.of("study", "--data", data.toString(), "--sizes", "medium", "--strategies", "fe",
                 "--fe-epochs", "2", "--weights", weights.toString(), "--cache", dir.resolve("cache").toString(),
                 "--out", out.toString());
 
@@ -77,7 +61,7 @@ class StudyCommandTest {
     void missingOrDamagedWeightsAreRefusedWithTheFix() throws Exception {
         Path weights = weights();
         Path data = TestImages.imageFolder(dir.resolve("data"), 2, 12);
-        Result missing = run("study", "--data", data.toString(), "--weights", dir.resolve("nowhere").toString(),
+        CliRun missing = CliRun.of("study", "--data", data.toString(), "--weights", dir.resolve("nowhere").toString(),
                 "--out", dir.resolve("o1").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("weights are missing").contains("deploy/local/fetch-weights.sh");
@@ -95,7 +79,7 @@ class StudyCommandTest {
         long size = Files.size(shard);
         Files.delete(shard);
         Files.write(shard, new byte[(int) size]);
-        Result wrong = run("study", "--data", data.toString(), "--weights", dir.resolve("damaged").toString(),
+        CliRun wrong = CliRun.of("study", "--data", data.toString(), "--weights", dir.resolve("damaged").toString(),
                 "--out", dir.resolve("o2").toString());
         assertThat(wrong.exit()).isEqualTo(2);
         assertThat(wrong.err()).contains("have checksum").contains("fetch them again");
@@ -105,17 +89,17 @@ class StudyCommandTest {
     void badDatasetsAndOptionsGetAClearMessage() throws Exception {
         Path weights = weights();
         Path tiny = TestImages.imageFolder(dir.resolve("tiny"), 2, 3);
-        Result tooFew = run("study", "--data", tiny.toString(), "--sizes", "small", "--weights", weights.toString(),
+        CliRun tooFew = CliRun.of("study", "--data", tiny.toString(), "--sizes", "small", "--weights", weights.toString(),
                 "--out", dir.resolve("o").toString());
         assertThat(tooFew.exit()).isEqualTo(2);
         assertThat(tooFew.err()).contains("has 3 image(s)");
         Path flat = Files.createDirectories(dir.resolve("flat"));
         TestImages.writeJpeg(flat.resolve("a.jpg"), 1, 1);
-        assertThat(run("study", "--data", flat.toString(), "--out", dir.resolve("o").toString()).err())
+        assertThat(CliRun.of("study", "--data", flat.toString(), "--out", dir.resolve("o").toString()).err())
                 .contains("unknown dataset layout");
-        assertThat(run("study", "--data", tiny.toString(), "--strategies", "magic", "--out", dir.resolve("o").toString()).err())
+        assertThat(CliRun.of("study", "--data", tiny.toString(), "--strategies", "magic", "--out", dir.resolve("o").toString()).err())
                 .contains("unknown strategy 'magic'");
-        assertThat(run("study", "--data", tiny.toString(), "--aug-mode", "sometimes", "--out", dir.resolve("o").toString()).err())
+        assertThat(CliRun.of("study", "--data", tiny.toString(), "--aug-mode", "sometimes", "--out", dir.resolve("o").toString()).err())
                 .contains("unknown augmentation mode 'sometimes'");
     }
 }

@@ -4,10 +4,7 @@ import io.transferlab.core.dataset.TestImages;
 import io.transferlab.core.split.SplitManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,23 +15,10 @@ class TransferLabTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = TransferLab.commandLine();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     @Test
     void splitPrintsTheTableAndWritesManifests() throws Exception {
         Path data = TestImages.imageFolder(dir.resolve("data"), 3, 20);
-        Result result = run("split", "--data", data.toString(), "--out", dir.resolve("m").toString(), "--seed", "3");
+        CliRun result = CliRun.of("split", "--data", data.toString(), "--out", dir.resolve("m").toString(), "--seed", "3");
         assertThat(result.exit()).isZero();
         assertThat(result.out()).contains("3 classes, 60 images").containsPattern("large\\s+45\\s+12\\s+3");
         SplitManifest small = SplitManifest.fromJson(Files.readAllBytes(dir.resolve("m/small-seed3.json")));
@@ -44,14 +28,14 @@ class TransferLabTest {
 
     @Test
     void badInputGetsAClearMessageAndANonZeroExit() throws Exception {
-        Result missing = run("scan", "--data", dir.resolve("nope").toString());
+        CliRun missing = CliRun.of("scan", "--data", dir.resolve("nope").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("does not exist");
         Path flat = Files.createDirectories(dir.resolve("flat"));
         TestImages.writeJpeg(flat.resolve("a.jpg"), 1, 1);
-        assertThat(run("scan", "--data", flat.toString()).err()).contains("unknown dataset layout");
+        assertThat(CliRun.of("scan", "--data", flat.toString()).err()).contains("unknown dataset layout");
         Path tiny = TestImages.imageFolder(dir.resolve("tiny"), 2, 3);
-        Result tooFew = run("split", "--data", tiny.toString(), "--sizes", "small");
+        CliRun tooFew = CliRun.of("split", "--data", tiny.toString(), "--sizes", "small");
         assertThat(tooFew.exit()).isEqualTo(2);
         assertThat(tooFew.err()).contains("'class0' has 3 image(s)");
     }

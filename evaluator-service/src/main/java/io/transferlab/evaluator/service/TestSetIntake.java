@@ -1,16 +1,11 @@
 package io.transferlab.evaluator.service;
 
-import io.transferlab.core.events.RunFailed;
 import io.transferlab.core.events.SplitManifestPublished;
-import io.transferlab.core.split.SplitManifestStore;
-import io.transferlab.core.storage.ChecksumMismatchException;
-import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.evaluator.repository.TestSet;
-import io.transferlab.platform.messaging.EventPublisher;
+import io.transferlab.platform.messaging.ManifestVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.jboss.logging.Logger;
 
 import java.time.Instant;
 
@@ -18,14 +13,10 @@ import java.time.Instant;
 @ApplicationScoped
 public class TestSetIntake {
 
-    private static final Logger LOG = Logger.getLogger(TestSetIntake.class);
     public static final String SERVICE = "evaluator-service";
 
     @Inject
-    StorageRoot storage;
-
-    @Inject
-    EventPublisher publisher;
+    ManifestVerifier verifier;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public TestSet receive(SplitManifestPublished event) {
@@ -39,15 +30,9 @@ public class TestSetIntake {
         set.manifestRef = event.manifestRef();
         set.manifestSha256 = event.manifestSha256();
         set.receivedAt = Instant.now();
-        try {
-            new SplitManifestStore(storage).load(event);
-            set.state = TestSet.State.READY;
-        } catch (IllegalArgumentException | ChecksumMismatchException e) {
-            set.state = TestSet.State.REJECTED;
-            set.reason = e.getMessage();
-            LOG.warnf("test set %s of study %s rejected: %s", event.runId(), event.studyId(), e.getMessage());
-            publisher.publish(RunFailed.of(event.studyId(), event.runId(), SERVICE, "intake", e.getMessage()));
-        }
+        ManifestVerifier.Verdict verdict = verifier.verify(event, SERVICE);
+        set.state = verdict.trusted() ? TestSet.State.READY : TestSet.State.REJECTED;
+        set.reason = verdict.rejection();
         set.persist();
         return set;
     }

@@ -1,18 +1,14 @@
 package io.transferlab.trainer.service;
 
-import io.transferlab.core.events.RunFailed;
 import io.transferlab.core.events.SplitManifestPublished;
 import io.transferlab.core.events.TrainingProgress;
-import io.transferlab.core.split.SplitManifestStore;
-import io.transferlab.core.storage.ChecksumMismatchException;
-import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.core.study.Strategy;
 import io.transferlab.trainer.repository.TrainingSet;
 import io.transferlab.platform.messaging.EventPublisher;
+import io.transferlab.platform.messaging.ManifestVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,11 +23,10 @@ import java.util.List;
 @ApplicationScoped
 public class TrainingSetIntake {
 
-    private static final Logger LOG = Logger.getLogger(TrainingSetIntake.class);
     public static final String SERVICE = "trainer-service";
 
     @Inject
-    StorageRoot storage;
+    ManifestVerifier verifier;
 
     @Inject
     EventPublisher publisher;
@@ -49,22 +44,19 @@ public class TrainingSetIntake {
         set.trainSize = event.trainSize();
         set.valSize = event.valSize();
         set.testSize = event.testSize();
-        set.strategies = String.join(",", event.strategies());
         set.backbone = event.backbone();
         set.manifestRef = event.manifestRef();
         set.manifestSha256 = event.manifestSha256();
         set.receivedAt = Instant.now();
-        try {
-            set.strategies = String.join(",", planOrder(event.strategies()));
-            new SplitManifestStore(storage).load(event);
+        set.strategies = String.join(",", planOrder(event.strategies()));
+        ManifestVerifier.Verdict verdict = verifier.verify(event, SERVICE);
+        if (verdict.trusted()) {
             set.state = TrainingSet.State.QUEUED;
             publisher.publish(TrainingProgress.queued(event.studyId(), event.runId(), null,
                     "queued at the trainer: " + set.strategies + " on " + event.trainSize() + " training images"));
-        } catch (IllegalArgumentException | ChecksumMismatchException e) {
+        } else {
             set.state = TrainingSet.State.REJECTED;
-            set.reason = e.getMessage();
-            LOG.warnf("training set %s of study %s rejected: %s", event.runId(), event.studyId(), e.getMessage());
-            publisher.publish(RunFailed.of(event.studyId(), event.runId(), SERVICE, "intake", e.getMessage()));
+            set.reason = verdict.rejection();
         }
         set.persist();
         return set;

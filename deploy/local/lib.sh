@@ -1,0 +1,19 @@
+# Shared by the deploy/local scripts (sourced, not run).
+
+# A PID file is live only if its process runs and is the program we started (PIDs get reused).
+# Prints the PID when live.
+live_pid() { # pidfile pattern
+  local pid
+  [[ -f "$1" ]] || return 1
+  pid="$(head -n1 "$1" | tr -dc '0-9')"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" \
+    && { echo "$pid"; return 0; }
+  return 1
+}
+
+# Stops one process by its PID: the signal (TERM by default), up to 30 s, then KILL.
+stop_pid() { # pid [signal]
+  kill "-${2:-TERM}" "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL "$1" 2>/dev/null || true
+}
