@@ -79,6 +79,8 @@ class KerasResNet50FixtureTest {
             maxAbsDiff = Math.max(maxAbsDiff, Math.abs(actual[i] - expected[i]));
             maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
         }
+        System.out.printf("%s: max |ours - Keras| = %.3g, relative to max |Keras| = %.3g%n", what, maxAbsDiff,
+                maxAbsDiff / maxAbs);
         assertThat(maxAbsDiff / maxAbs).as(what + ": max-abs difference relative to max-abs value").isLessThan(1e-3);
     }
 
