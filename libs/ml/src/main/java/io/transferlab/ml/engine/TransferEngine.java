@@ -214,6 +214,8 @@ public final class TransferEngine implements AutoCloseable {
                 trainViews.add(evalCache);
             }
             try (NDManager runManager = manager.newSubManager()) {
+                // the head's random initialisation follows the seed, so a run can be repeated exactly
+                manager.getEngine().setRandomSeed((int) settings.seed());
                 Block tail = fineTune
                         ? TailBlocks.fineTuneTail(runManager, backbone, feHead, classes)
                         : TailBlocks.head(runManager, classes);
