@@ -1,7 +1,6 @@
 package io.transferlab.dataset.messaging;
 
 import io.smallrye.common.annotation.Blocking;
-import io.transferlab.core.events.EventCodec;
 import io.transferlab.core.events.StudyRequested;
 import io.transferlab.core.events.Topics;
 import io.transferlab.dataset.service.SplitService;
@@ -25,9 +24,6 @@ public class StudyRequestedConsumer {
     @Blocking
     @Transactional
     public void consume(String json) {
-        StudyRequested request = EventCodec.fromJson(json, StudyRequested.class);
-        if (inbox.firstDelivery(request, Topics.STUDY_REQUESTED)) {
-            splits.split(request);
-        }
+        inbox.processOnce(json, StudyRequested.class, splits::split);
     }
 }

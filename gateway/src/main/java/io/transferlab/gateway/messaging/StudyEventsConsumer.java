@@ -1,7 +1,6 @@
 package io.transferlab.gateway.messaging;
 
 import io.smallrye.common.annotation.Blocking;
-import io.transferlab.core.events.EventCodec;
 import io.transferlab.core.events.RunFailed;
 import io.transferlab.core.events.SplitManifestPublished;
 import io.transferlab.core.events.Topics;
@@ -27,29 +26,20 @@ public class StudyEventsConsumer {
     @Blocking
     @Transactional
     public void splitPublished(String json) {
-        SplitManifestPublished event = EventCodec.fromJson(json, SplitManifestPublished.class);
-        if (inbox.firstDelivery(event, Topics.SPLIT_MANIFEST_PUBLISHED)) {
-            studies.onSplitPublished(event);
-        }
+        inbox.processOnce(json, SplitManifestPublished.class, studies::onSplitPublished);
     }
 
     @Incoming(Topics.TRAINING_PROGRESS)
     @Blocking
     @Transactional
     public void trainingProgress(String json) {
-        TrainingProgress event = EventCodec.fromJson(json, TrainingProgress.class);
-        if (inbox.firstDelivery(event, Topics.TRAINING_PROGRESS)) {
-            studies.onTrainingProgress(event);
-        }
+        inbox.processOnce(json, TrainingProgress.class, studies::onTrainingProgress);
     }
 
     @Incoming(Topics.RUN_FAILED)
     @Blocking
     @Transactional
     public void runFailed(String json) {
-        RunFailed event = EventCodec.fromJson(json, RunFailed.class);
-        if (inbox.firstDelivery(event, Topics.RUN_FAILED)) {
-            studies.onRunFailed(event);
-        }
+        inbox.processOnce(json, RunFailed.class, studies::onRunFailed);
     }
 }

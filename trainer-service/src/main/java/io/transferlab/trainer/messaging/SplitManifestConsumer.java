@@ -1,7 +1,6 @@
 package io.transferlab.trainer.messaging;
 
 import io.smallrye.common.annotation.Blocking;
-import io.transferlab.core.events.EventCodec;
 import io.transferlab.core.events.SplitManifestPublished;
 import io.transferlab.core.events.Topics;
 import io.transferlab.platform.messaging.EventInbox;
@@ -25,9 +24,6 @@ public class SplitManifestConsumer {
     @Blocking
     @Transactional
     public void consume(String json) {
-        SplitManifestPublished event = EventCodec.fromJson(json, SplitManifestPublished.class);
-        if (inbox.firstDelivery(event, Topics.SPLIT_MANIFEST_PUBLISHED)) {
-            intake.receive(event);
-        }
+        inbox.processOnce(json, SplitManifestPublished.class, intake::receive);
     }
 }

@@ -14,10 +14,6 @@ public record Augmentation(double minCropSide, boolean horizontalFlip, boolean v
     /** One concrete augmented view: crop window as fractions of the image, flips, brightness delta in [0, 1] units. */
     public record View(double x, double y, double width, double height, boolean flipH, boolean flipV, double brightness) {
         public static final View IDENTITY = new View(0, 0, 1, 1, false, false, 0);
-
-        public boolean isIdentity() {
-            return equals(IDENTITY);
-        }
     }
 
     public View draw(SplittableRandom random) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -50,10 +49,5 @@ public final class TailBlocks {
 
     public static Shape headInput() {
         return new Shape(KerasResNet50.FEATURES);
-    }
-
-    /** The last unit inside a fine-tuning tail. */
-    public static Block unitOf(SequentialBlock tail) {
-        return tail.getChildren().valueAt(0);
     }
 }

@@ -1,11 +1,14 @@
 package io.transferlab.platform.messaging;
 
+import io.transferlab.core.events.EventCodec;
+import io.transferlab.core.events.Topics;
 import io.transferlab.core.events.TransferLabEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * Makes consumers idempotent: an event is processed once, in the same transaction that records its id, so a
@@ -16,9 +19,20 @@ public class EventInbox {
 
     private static final Logger LOG = Logger.getLogger(EventInbox.class);
 
-    /** True the first time this event is seen; records it. Call inside the transaction that processes it. */
+    /**
+     * Decodes a record of the topic of {@code type} and hands the event to {@code handler} the first time it is
+     * seen, recording it in the caller's transaction; a malformed record throws (and is dead-lettered).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean firstDelivery(TransferLabEvent event, String topic) {
+    public <T extends TransferLabEvent> void processOnce(String json, Class<T> type, Consumer<T> handler) {
+        T event = EventCodec.fromJson(json, type);
+        if (firstDelivery(event, Topics.of(type))) {
+            handler.accept(event);
+        }
+    }
+
+    /** True the first time this event is seen; records it. */
+    private boolean firstDelivery(TransferLabEvent event, String topic) {
         if (ProcessedEvent.findById(event.eventId()) != null) {
             LOG.infof("event %s on %s was already processed; skipping the redelivery", event.eventId(), topic);
             return false;
