@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "study", mixinStandardHelpOptions = true,
@@ -81,6 +82,9 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Where results.json, report.md, the figure and checkpoints go.")
     Path out;
 
+    /** Results an earlier invocation left in --out, or null. */
+    private StudyReport.Study earlier;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
@@ -113,6 +117,7 @@ final class StudyCommand implements Callable<Integer> {
         double backboneSeconds;
         try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(weightsDir), cacheDir,
                 Math.max(2, Runtime.getRuntime().availableProcessors()), 32)) {
+            earlier = continuedStudy(index, engine, console);
             long backboneStart = System.nanoTime();
             ProgressBar backbone = new ProgressBar(console, "backbone pass");
             engine.ensureFeatures(new ArrayList<>(refs.values()), (done, total) -> backbone.update(done, total, "images"));
@@ -171,14 +176,56 @@ final class StudyCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The runs an earlier invocation left in --out (same dataset, preset, seed and weights); refuses any other study. */
+    private StudyReport.Study continuedStudy(DatasetIndex index, TransferEngine engine, PrintWriter console)
+            throws java.io.IOException {
+        Optional<StudyReport.Study> found = StudyReport.read(out);
+        if (found.isEmpty()) {
+            return null;
+        }
+        Optional<String> mismatch = StudyReport.mismatch(found.get(), study(index, engine, 0, 0, List.of()));
+        if (mismatch.isPresent()) {
+            throw new IllegalArgumentException(out + " holds results of another study (" + mismatch.get()
+                    + "); choose another --out");
+        }
+        console.printf("continuing the study in %s (%d earlier run(s) kept unless rerun)%n", out, found.get().runs().size());
+        return found.get();
+    }
+
+    private StudyReport.Study study(DatasetIndex index, TransferEngine engine, double wallSeconds, double backboneSeconds,
+                                    List<StudyReport.RunResult> runs) {
+        return new StudyReport.Study(data.toString(), index.contentVersion(), index.layout(), index.classes().size(),
+                preset, seed, Backbone.RESNET50.id(), engine.weightsSha256(), ComputeDevice.describe(),
+                engine.undecodable().size(), wallSeconds, backboneSeconds, runs);
+    }
+
     private void writeReport(DatasetIndex index, TransferEngine engine, long start, double backboneSeconds,
                              List<StudyReport.RunResult> results, List<String> sizeNames, List<Strategy> requested)
             throws java.io.IOException {
-        StudyReport.Study study = new StudyReport.Study(data.toString(), index.contentVersion(), index.layout(),
-                index.classes().size(), preset, seed, Backbone.RESNET50.id(), engine.weightsSha256(),
-                ComputeDevice.describe(), engine.undecodable().size(), (System.nanoTime() - start) / 1e9,
-                backboneSeconds, List.copyOf(results));
-        StudyReport.write(out, study, sizeNames, requested.stream().map(Strategy::id).toList());
+        List<StudyReport.RunResult> runs = new ArrayList<>();
+        double wallSeconds = (System.nanoTime() - start) / 1e9;
+        List<String> sizeOrder = new ArrayList<>(sizeNames);
+        List<String> strategyOrder = new ArrayList<>(requested.stream().map(Strategy::id).toList());
+        if (earlier != null) {
+            // earlier runs not redone now stay, and the table follows the preset's and the strategies' own order
+            for (StudyReport.RunResult run : earlier.runs()) {
+                boolean redone = results.stream().anyMatch(r -> r.size().equals(run.size()) && r.strategy().equals(run.strategy()));
+                if (!redone) {
+                    runs.add(run);
+                }
+            }
+            wallSeconds += earlier.wallSeconds();
+            backboneSeconds += earlier.backboneSeconds();
+            StudyPreset studyPreset = StudyPreset.named(preset);
+            List<String> allSizes = new ArrayList<>(sizeOrder);
+            runs.forEach(r -> allSizes.add(r.size()));
+            sizeOrder = studyPreset.sizeNames().stream().filter(allSizes::contains).toList();
+            List<String> allStrategies = new ArrayList<>(strategyOrder);
+            runs.forEach(r -> allStrategies.add(r.strategy()));
+            strategyOrder = java.util.Arrays.stream(Strategy.values()).map(Strategy::id).filter(allStrategies::contains).toList();
+        }
+        runs.addAll(results);
+        StudyReport.write(out, study(index, engine, wallSeconds, backboneSeconds, List.copyOf(runs)), sizeOrder, strategyOrder);
     }
 
     /** Fine-tuning starts from feature extraction's head: run the FE strategy it needs first, even if not asked. */

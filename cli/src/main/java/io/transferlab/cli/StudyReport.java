@@ -30,6 +30,41 @@ final class StudyReport {
     private StudyReport() {
     }
 
+    /** The study already in {@code out}, if any: a folder accumulates the runs of several invocations. */
+    static Optional<Study> read(Path out) throws IOException {
+        Path json = out.resolve("results.json");
+        if (!Files.isRegularFile(json)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ObjectMapper().readValue(json.toFile(), Study.class));
+        } catch (IOException e) {
+            throw new IOException(json + " is not a TransferLab results file (" + e.getMessage()
+                    + "); choose another --out or move it away", e);
+        }
+    }
+
+    /** Why {@code earlier} cannot be continued by a study of {@code current}'s setup, or empty when it can. */
+    static Optional<String> mismatch(Study earlier, Study current) {
+        List<String> differences = new ArrayList<>();
+        if (!earlier.datasetVersion().equals(current.datasetVersion())) {
+            differences.add("dataset version " + earlier.datasetVersion() + " vs " + current.datasetVersion());
+        }
+        if (earlier.classes() != current.classes()) {
+            differences.add("classes " + earlier.classes() + " vs " + current.classes());
+        }
+        if (!earlier.preset().equals(current.preset())) {
+            differences.add("preset " + earlier.preset() + " vs " + current.preset());
+        }
+        if (earlier.seed() != current.seed()) {
+            differences.add("seed " + earlier.seed() + " vs " + current.seed());
+        }
+        if (!earlier.backbone().equals(current.backbone()) || !earlier.weightsSha256().equals(current.weightsSha256())) {
+            differences.add("backbone/weights " + earlier.backbone() + " vs " + current.backbone());
+        }
+        return differences.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", differences));
+    }
+
     static void write(Path out, Study study, List<String> sizeOrder, List<String> strategyOrder) throws IOException {
         Files.createDirectories(out);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), study);

@@ -102,4 +102,37 @@ class StudyCommandTest {
         assertThat(CliRun.of("study", "--data", tiny.toString(), "--aug-mode", "sometimes", "--out", dir.resolve("o").toString()).err())
                 .contains("unknown augmentation mode 'sometimes'");
     }
+
+    @Test
+    void aSecondInvocationAddsItsRunsToTheSameStudyAndAnotherStudyIsRefused() throws Exception {
+        Path weights = weights();
+        Path data = TestImages.imageFolder(dir.resolve("data"), 2, 24);
+        Path out = dir.resolve("out");
+        String[] common = {"study", "--data", data.toString(), "--strategies", "fe", "--fe-epochs", "2",
+                "--weights", weights.toString(), "--cache", dir.resolve("cache").toString(), "--out", out.toString()};
+
+        CliRun first = CliRun.of(concat(common, "--sizes", "small"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        CliRun second = CliRun.of(concat(common, "--sizes", "large"));
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.out()).contains("continuing the study");
+
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.path("runs")).extracting(r -> r.path("size").asText()).containsExactlyInAnyOrder("small", "large");
+        String report = Files.readString(out.resolve("report.md"));
+        // the table follows the preset's order (large before small) whatever order the runs came in
+        assertThat(report.indexOf("| large | fe |")).isPositive().isLessThan(report.indexOf("| small | fe |"));
+
+        String before = Files.readString(out.resolve("results.json"));
+        CliRun other = CliRun.of(concat(common, "--sizes", "small", "--seed", "7"));
+        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.err()).contains("holds results of another study").contains("seed 42 vs 7");
+        assertThat(Files.readString(out.resolve("results.json"))).isEqualTo(before);
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
 }

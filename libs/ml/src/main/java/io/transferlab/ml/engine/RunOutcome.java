@@ -6,6 +6,7 @@ import io.transferlab.ml.train.TrainingHistory;
 /**
  * What one strategy run produced.
  *
+ * @param trainSeconds     training time summed over the epochs (those before a resume included)
  * @param augmentationMode "none", "views" (K augmented views cached, one drawn per epoch) or "online"
  * @param tailWeights      the trained part (head, or last block + head) in DJL's parameter format
  */

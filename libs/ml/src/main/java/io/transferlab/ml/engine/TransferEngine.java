@@ -19,6 +19,7 @@ import io.transferlab.ml.image.Augmentation;
 import io.transferlab.ml.image.ImagePipeline;
 import io.transferlab.ml.train.BatchSource;
 import io.transferlab.ml.train.EpochListener;
+import io.transferlab.ml.train.EpochStats;
 import io.transferlab.ml.train.HeadTrainer;
 import io.transferlab.ml.train.TailBlocks;
 import io.transferlab.ml.train.TrainingHistory;
@@ -226,10 +227,10 @@ public final class TransferEngine implements AutoCloseable {
                         : new CachedSource(trainViews, trainKept, settings.seed());
                 BatchSource valSource = new CachedSource(List.of(evalCache), valKept, settings.seed());
                 BatchSource testSource = new CachedSource(List.of(evalCache), testKept, settings.seed());
-                long start = System.nanoTime();
                 TrainingHistory history = HeadTrainer.fit(tail, inputShape, trainSource, valSource, settings, listener,
                         resumeDir);
-                double seconds = (System.nanoTime() - start) / 1e9;
+                // summed over the epochs, so a run resumed from its checkpoint still reports its whole training time
+                double seconds = history.epochs().stream().mapToDouble(EpochStats::seconds).sum();
                 float[][] scores = HeadTrainer.predict(tail, testSource, 64, runManager);
                 int[] truth = testKept.stream().mapToInt(ImageRef::label).toArray();
                 int[] predicted = new int[scores.length];
