@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
             engine.ensureFeatures(sampled, (done, total) -> { });
             // 3. one fine-tuning step over the sample: from the cache, and with the frozen prefix recomputed
             byte[] freshHead = HeadTrainer.snapshot(TailBlocks.head(manager, index.classes().size()));
-            SequentialBlock tail = TailBlocks.fineTuneTail(manager, backbone, freshHead, index.classes().size());
+            SequentialBlock tail = TailBlocks.fineTuneTail(manager, backbone, freshHead, index.classes().size(), TransferEngine.SEED_IMAGE_SIZE);
             double cachedStepPerImage = fineTuneStepSeconds(manager, engine, tail, sampled) / sampled.size();
             bench.put("ftEpochSecondsPerImageCached", cachedStepPerImage);
             bench.put("ftEpochSecondsPerImageFullForward", cachedStepPerImage + prefixSecondsPerImage);

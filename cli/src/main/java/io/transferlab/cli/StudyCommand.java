@@ -130,7 +130,7 @@ final class StudyCommand implements Callable<Integer> {
                 List<ImageRef> val = refsOf(refs, entry.getValue().val());
                 List<ImageRef> test = refsOf(refs, entry.getValue().test());
                 Map<Boolean, byte[]> feHeads = new HashMap<>();
-                for (Strategy strategy : plan(requested)) {
+                for (Strategy strategy : Strategy.trainingPlan(requested)) {
                     AugmentationPlan plan = strategy.augmented() ? augmentation : AugmentationPlan.NONE;
                     ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
                     EpochListener listener = (stats, max) -> bar.update(stats.epoch(), max, String.format(Locale.ROOT,
@@ -153,7 +153,7 @@ final class StudyCommand implements Callable<Integer> {
                             outcome.history().bestEpoch()));
                     Path checkpoint = Checkpoint.write(out.resolve("checkpoints"), name, new Checkpoint(
                             Checkpoint.FORMAT_VERSION, strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(),
-                            index.classes(), outcome.augmentationMode(), outcome.history(), null, null),
+                            engine.imageSize(), index.classes(), outcome.augmentationMode(), outcome.history(), null, null),
                             outcome.tailWeights());
                     if (requested.contains(strategy)) {
                         results.add(new StudyReport.RunResult(size, strategy.id(), outcome.trainImages(),
@@ -226,19 +226,6 @@ final class StudyCommand implements Callable<Integer> {
         }
         runs.addAll(results);
         StudyReport.write(out, study(index, engine, wallSeconds, backboneSeconds, List.copyOf(runs)), sizeOrder, strategyOrder);
-    }
-
-    /** Fine-tuning starts from feature extraction's head: run the FE strategy it needs first, even if not asked. */
-    static List<Strategy> plan(List<Strategy> requested) {
-        List<Strategy> plan = new ArrayList<>();
-        for (Strategy s : List.of(Strategy.FE, Strategy.FT, Strategy.FE_AUG, Strategy.FT_AUG)) {
-            boolean neededAsBase = (s == Strategy.FE && requested.contains(Strategy.FT))
-                    || (s == Strategy.FE_AUG && requested.contains(Strategy.FT_AUG));
-            if (requested.contains(s) || neededAsBase) {
-                plan.add(s);
-            }
-        }
-        return plan;
     }
 
     private static List<ImageRef> refsOf(Map<String, ImageRef> refs, List<io.transferlab.core.dataset.LabeledImage> images) {

@@ -29,41 +29,75 @@ final class RunningSystem implements AutoCloseable {
         PORTS.put("evaluator-service", 18083);
     }
 
-    private final List<Process> processes = new ArrayList<>();
-    final Path storageRoot;
+    /**
+     * Small and quick, but the real network and weights: images at 64×64 (the last unit sees 2×2), few
+     * feature-extraction epochs, and enough fine-tuning epochs to stop the trainer in the middle of one.
+     */
+    static final List<String> TRAINING_SETTINGS = List.of("-Dtransferlab.trainer.image-size=64",
+            "-Dtransferlab.trainer.feature-extraction-epochs=4", "-Dtransferlab.trainer.fine-tuning-epochs=15",
+            "-Dtransferlab.trainer.poll-interval=200ms", "-Dtransferlab.evaluator.poll-interval=200ms");
 
-    private RunningSystem(Path storageRoot) {
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    final Path storageRoot;
+    private final Path repo;
+    private final Path logDir;
+    private final Path weights;
+
+    private RunningSystem(Path storageRoot, Path repo, Path logDir, Path weights) {
         this.storageRoot = storageRoot;
+        this.repo = repo;
+        this.logDir = logDir;
+        this.weights = weights;
     }
 
-    static RunningSystem start(Path storageRoot, Path logDir) throws Exception {
+    static RunningSystem start(Path storageRoot, Path logDir, Path weights) throws Exception {
         Path repo = Path.of(System.getProperty("transferlab.repo", ".."));
         Files.createDirectories(logDir);
-        RunningSystem system = new RunningSystem(storageRoot);
+        RunningSystem system = new RunningSystem(storageRoot, repo, logDir, weights);
         Runtime.getRuntime().addShutdownHook(new Thread(system::close));
-        String pg = "jdbc:postgresql://" + env("TRANSFERLAB_PG_HOST", "127.0.0.1") + ":" + env("TRANSFERLAB_PG_PORT", "55432");
-        for (Map.Entry<String, Integer> service : PORTS.entrySet()) {
-            String name = service.getKey();
-            Path jar = repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing: build the services first (./mvnw verify)");
-            }
-            String database = "transferlab_" + name.replace("-service", "") + "_test";
-            ProcessBuilder builder = new ProcessBuilder("java", "-Xmx512m",
-                    "-Dquarkus.http.port=" + service.getValue(),
-                    "-Dtransferlab.storage.root=" + storageRoot,
-                    "-Dquarkus.datasource.jdbc.url=" + pg + "/" + database,
-                    "-Dmp.messaging.connector.smallrye-kafka.group.id=" + name + "-system-test",
-                    "-Dai.djl.offline=true",
-                    "-jar", jar.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(logDir.resolve(name + ".log").toFile());
-            system.processes.add(builder.start());
+        for (String name : PORTS.keySet()) {
+            system.launch(name);
         }
         for (Map.Entry<String, Integer> service : PORTS.entrySet()) {
             system.awaitReady(service.getKey(), service.getValue(), logDir);
         }
         return system;
+    }
+
+    private void launch(String name) throws IOException {
+        Path jar = repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the services first (./mvnw verify)");
+        }
+        String pg = "jdbc:postgresql://" + env("TRANSFERLAB_PG_HOST", "127.0.0.1") + ":" + env("TRANSFERLAB_PG_PORT", "55432");
+        String database = "transferlab_" + name.replace("-service", "") + "_test";
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx768m",
+                "-Dquarkus.http.port=" + PORTS.get(name),
+                "-Dtransferlab.storage.root=" + storageRoot,
+                "-Dquarkus.datasource.jdbc.url=" + pg + "/" + database,
+                "-Dmp.messaging.connector.smallrye-kafka.group.id=" + name + "-system-test",
+                "-Dai.djl.offline=true",
+                "-Dtransferlab.trainer.weights-dir=" + weights,
+                "-Dtransferlab.evaluator.weights-dir=" + weights));
+        command.addAll(TRAINING_SETTINGS);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
+        processes.put(name, builder.start());
+    }
+
+    /** Kills a service the hard way (SIGKILL, as a crash or an evicted pod) and starts it again. */
+    void crashAndRestart(String name) throws Exception {
+        Process process = processes.get(name);
+        process.destroyForcibly();
+        process.waitFor();
+        launch(name);
+        awaitReady(name, PORTS.get(name), logDir);
+    }
+
+    Path log(String name) {
+        return logDir.resolve(name + ".log");
     }
 
     static String url(String service) {
@@ -83,7 +117,7 @@ final class RunningSystem implements AutoCloseable {
             } catch (IOException notYet) {
                 // still starting
             }
-            if (processes.stream().anyMatch(p -> !p.isAlive())) {
+            if (processes.values().stream().anyMatch(p -> !p.isAlive())) {
                 break;
             }
             Thread.sleep(500);
@@ -107,10 +141,10 @@ final class RunningSystem implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process process : processes) {
+        for (Process process : processes.values()) {
             process.destroy();
         }
-        for (Process process : processes) {
+        for (Process process : processes.values()) {
             try {
                 if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                     process.destroyForcibly();

@@ -1,19 +1,28 @@
 package io.transferlab.system;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.transferlab.core.dataset.TestImages;
 import io.transferlab.core.events.Topics;
+import io.transferlab.ml.weights.ImageNetWeights;
 import io.transferlab.platform.testing.KafkaTestClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,23 +32,32 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 
-/** A study posted to the gateway travels through the real broker and databases to the trainer and evaluator. */
+/**
+ * Studies posted to the gateway run through the real broker, databases and ImageNet weights (at a small input
+ * size) to finished results: the four packaged services as separate processes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StudyFlowIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration STUDY = Duration.ofMinutes(6);
     private static RunningSystem system;
     private static KafkaTestClient kafka;
 
     @BeforeAll
     static void start() throws Exception {
+        Path weights = ImageNetWeights.cacheDir();
+        Assumptions.assumeTrue(Files.isRegularFile(ImageNetWeights.resnet50ModelJson(weights)),
+                "the ImageNet weights are not fetched (deploy/local/fetch-weights.sh)");
         Path target = Path.of("target").toAbsolutePath();
         Path storage = target.resolve("it-storage");
         TestImages.imageFolder(storage.resolve("datasets/colours"), 3, 12);
         Files.writeString(storage.resolve("datasets/colours/class2/notes.txt"), "not an image");
+        TestImages.imageFolder(storage.resolve("datasets/more-colours"), 3, 40);
         TestImages.imageFolder(storage.resolve("datasets/with-empty-class"), 2, 12);
         Files.createDirectories(storage.resolve("datasets/with-empty-class/zinnia"));
         kafka = new KafkaTestClient();
-        system = RunningSystem.start(storage, target.resolve("it-logs"));
+        system = RunningSystem.start(storage, target.resolve("it-logs"), weights);
     }
 
     @AfterAll
@@ -52,41 +70,117 @@ class StudyFlowIT {
         }
     }
 
-    private static String postStudy(String datasetPath) {
+    private static String postStudy(String datasetPath, List<String> strategies) {
         return given().baseUri(RunningSystem.url("gateway")).contentType(ContentType.JSON)
-                .body(Map.of("datasetPath", datasetPath, "preset", "seed-2020", "strategies", List.of("fe", "ft")))
+                .body(Map.of("datasetPath", datasetPath, "preset", "seed-2020", "strategies", strategies))
                 .post("/studies").then().statusCode(201).extract().path("id");
     }
 
-    @Test
-    void aStudyReachesTheTrainerAndEvaluatorAsThreeVerifiedTrainingSets() {
-        String id = postStudy("datasets/colours");
-
-        await().atMost(WAIT).untilAsserted(() -> given().baseUri(RunningSystem.url("trainer-service"))
-                .queryParam("studyId", id).get("/training-sets").then().statusCode(200)
-                .body("", hasSize(3))
-                .body("state", everyItem(equalTo("QUEUED")))
-                .body("splitName", org.hamcrest.Matchers.containsInAnyOrder("large", "medium", "small")));
-        await().atMost(WAIT).untilAsserted(() -> given().baseUri(RunningSystem.url("evaluator-service"))
-                .queryParam("studyId", id).get("/test-sets").then().statusCode(200)
-                .body("", hasSize(3)).body("state", everyItem(equalTo("READY"))));
-        await().atMost(WAIT).untilAsserted(() -> given().baseUri(RunningSystem.url("gateway"))
-                .get("/studies/" + id).then().statusCode(200)
-                .body("state", equalTo("TRAINING"))
-                .body("runs", hasSize(3))
-                .body("runs.state", everyItem(equalTo("QUEUED")))
-                .body("runs.find { it.splitName == 'large' }.trainSize", equalTo(27))
-                .body("runs.find { it.splitName == 'small' }.testSize", equalTo(18))
-                .body("runs.find { it.splitName == 'small' }.message", containsString("queued at the trainer")));
-        given().baseUri(RunningSystem.url("dataset-service")).queryParam("studyId", id).get("/splits")
-                .then().statusCode(200).body("splits", hasSize(3)).body("splits.skippedFiles", everyItem(equalTo(1)));
+    private static JsonPath awaitComplete(String id) {
+        await().atMost(STUDY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> given()
+                .baseUri(RunningSystem.url("gateway")).get("/studies/" + id).then().statusCode(200)
+                .body("failureReason", equalTo(null))
+                .body("state", equalTo("COMPLETE")));
+        return given().baseUri(RunningSystem.url("gateway")).get("/studies/" + id).then().extract().jsonPath();
     }
 
     @Test
+    @Order(1)
+    void aPoisonEventLandsInTheDeadLetterTopicAndThePipelineKeepsGoing() {
+        var deadLetters = kafka.follow(Topics.DEAD_LETTER);
+        kafka.send(Topics.CHECKPOINT_CREATED, "poison", "{\"schemaVersion\": 1, \"this is\": not json");
+
+        ConsumerRecord<String, String> dead = deadLetters.await(r -> r.value().contains("this is"), 1, WAIT).get(0);
+        assertThat(dead.headers().lastHeader("dead-letter-reason")).isNotNull();
+        assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .containsIgnoringCase("json");
+        // the evaluator still takes work: the next test's study is evaluated after the poison event
+    }
+
+    @Test
+    @Order(2)
+    void aStudyRunsFromThePostToF1ForEveryRun() {
+        var checkpoints = kafka.follow(Topics.CHECKPOINT_CREATED);
+        var evaluations = kafka.follow(Topics.EVALUATION_COMPLETED);
+        String id = postStudy("datasets/colours", List.of("fe", "ft"));
+
+        JsonPath study = awaitComplete(id);
+        assertThat(study.getList("runs.state")).hasSize(3).containsOnly("COMPLETE");
+        assertThat(study.getList("results")).hasSize(6);
+
+        JsonPath results = given().baseUri(RunningSystem.url("gateway")).get("/studies/" + id + "/results")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(results.getList("strategy")).containsExactly("fe", "ft", "fe", "ft", "fe", "ft");
+        assertThat(results.getList("size")).containsExactly("large", "large", "medium", "medium", "small", "small");
+        assertThat(results.getList("state")).containsOnly("COMPLETE");
+        for (Object f1 : results.getList("microF1")) {
+            assertThat(((Number) f1).doubleValue()).isBetween(0.0, 1.0);
+        }
+        assertThat(results.getList("epochs", Integer.class)).allSatisfy(e -> assertThat(e).isPositive());
+        assertThat(results.getList("augmentationMode")).containsOnly("none");
+
+        String csv = given().baseUri(RunningSystem.url("gateway")).accept("text/csv").get("/studies/" + id + "/results")
+                .then().statusCode(200).contentType(containsString("text/csv")).extract().asString();
+        List<String> lines = csv.lines().toList();
+        assertThat(lines).hasSize(7);
+        assertThat(lines.get(0)).startsWith("run_id,size,seed,strategy,state");
+        assertThat(lines.subList(1, 7)).allSatisfy(line -> assertThat(line).contains(",COMPLETE,"));
+
+        // the evaluator's own record: per-class figures and a confusion matrix over the 3 classes
+        JsonPath scored = given().baseUri(RunningSystem.url("evaluator-service")).queryParam("studyId", id)
+                .get("/evaluations").then().statusCode(200).extract().jsonPath();
+        assertThat(scored.getList("state")).hasSize(6).containsOnly("DONE");
+        assertThat(scored.getList("confusion[0]")).hasSize(3);
+        assertThat(scored.getList("perClass[0]")).hasSize(3);
+        // the gateway's F1 is the evaluator's
+        assertThat(scored.getList("microF1", Double.class)).containsExactlyInAnyOrderElementsOf(
+                results.getList("microF1", Double.class));
+        assertThat(checkpoints.await(r -> r.value().contains(id), 6, WAIT)).hasSize(6);
+        assertThat(evaluations.await(r -> r.value().contains(id), 6, WAIT)).hasSize(6);
+        given().baseUri(RunningSystem.url("dataset-service")).queryParam("studyId", id).get("/splits")
+                .then().statusCode(200).body("splits", hasSize(3)).body("splits.skippedFiles", everyItem(equalTo(1)));
+
+        // the same CheckpointCreated delivered again gives no second evaluation
+        ConsumerRecord<String, String> again = checkpoints.await(r -> r.value().contains(id), 6, WAIT).get(0);
+        kafka.send(Topics.CHECKPOINT_CREATED, again.key(), again.value());
+        assertThat(evaluations.collect(r -> r.value().contains(id), Duration.ofSeconds(5))).hasSize(6);
+        given().baseUri(RunningSystem.url("evaluator-service")).queryParam("studyId", id).get("/evaluations")
+                .then().body("", hasSize(6));
+    }
+
+    @Test
+    @Order(3)
+    void aTrainerCrashingMidRunResumesAndNoRunIsLostOrDuplicated() throws Exception {
+        var checkpoints = kafka.follow(Topics.CHECKPOINT_CREATED);
+        String id = postStudy("datasets/more-colours", List.of("ft"));
+
+        // wait until a fine-tuning run is between two epochs, then kill the trainer the hard way
+        await().atMost(STUDY).pollInterval(Duration.ofMillis(50)).until(() -> given()
+                .baseUri(RunningSystem.url("trainer-service")).queryParam("studyId", id).get("/training-jobs")
+                .then().extract().jsonPath().getList("findAll { it.strategy == 'ft' && it.state == 'RUNNING'"
+                        + " && it.epoch >= 1 && it.epoch < it.maxEpochs - 1 }").size() == 1);
+        system.crashAndRestart("trainer-service");
+
+        JsonPath study = awaitComplete(id);
+        assertThat(study.getList("results")).hasSize(6);
+        JsonPath jobs = given().baseUri(RunningSystem.url("trainer-service")).queryParam("studyId", id)
+                .get("/training-jobs").then().statusCode(200).extract().jsonPath();
+        assertThat(jobs.getList("state")).hasSize(6).containsOnly("DONE");
+        List<ConsumerRecord<String, String>> created = checkpoints.await(r -> r.value().contains(id), 6, WAIT);
+        Set<String> distinct = created.stream()
+                .map(r -> JsonPath.from(r.value()).getString("runId") + "/" + JsonPath.from(r.value()).getString("strategy"))
+                .collect(Collectors.toSet());
+        assertThat(distinct).hasSize(6);
+        assertThat(checkpoints.collect(r -> r.value().contains(id), Duration.ofSeconds(3))).hasSize(6);
+        assertThat(Files.readString(system.log("trainer-service"))).contains("resumed");
+    }
+
+    @Test
+    @Order(4)
     void aStudyRequestDeliveredTwiceHasOneEffect() {
         var requests = kafka.follow(Topics.STUDY_REQUESTED);
         var manifests = kafka.follow(Topics.SPLIT_MANIFEST_PUBLISHED);
-        String id = postStudy("datasets/colours");
+        String id = postStudy("datasets/colours", List.of("fe"));
         ConsumerRecord<String, String> request = requests.await(r -> r.value().contains(id), 1, WAIT).get(0);
         manifests.await(r -> r.value().contains(id), 3, WAIT);
 
@@ -100,6 +194,7 @@ class StudyFlowIT {
     }
 
     @Test
+    @Order(5)
     void everyServiceServesHealthOpenApiAndSwaggerUi() {
         for (String service : RunningSystem.PORTS.keySet()) {
             given().baseUri(RunningSystem.url(service)).get("/q/health").then().statusCode(200)
@@ -110,12 +205,17 @@ class StudyFlowIT {
             given().baseUri(RunningSystem.url(service)).get("/q/swagger-ui/").then().statusCode(200);
         }
         given().baseUri(RunningSystem.url("gateway")).get("/q/openapi?format=json").then()
-                .body("paths", org.hamcrest.Matchers.hasKey("/studies"));
+                .body("paths", org.hamcrest.Matchers.hasKey("/studies/{id}/results"));
+        given().baseUri(RunningSystem.url("trainer-service")).get("/q/openapi?format=json").then()
+                .body("paths", org.hamcrest.Matchers.hasKey("/training-jobs"));
+        given().baseUri(RunningSystem.url("evaluator-service")).get("/q/openapi?format=json").then()
+                .body("paths", org.hamcrest.Matchers.hasKey("/evaluations"));
     }
 
     @Test
+    @Order(6)
     void anEmptyClassFailsTheStudyWithTheReason() {
-        String id = postStudy("datasets/with-empty-class");
+        String id = postStudy("datasets/with-empty-class", List.of("fe", "ft"));
         await().atMost(WAIT).untilAsserted(() -> given().baseUri(RunningSystem.url("gateway"))
                 .get("/studies/" + id).then().statusCode(200)
                 .body("state", equalTo("FAILED"))

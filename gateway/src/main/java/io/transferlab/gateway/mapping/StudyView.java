@@ -10,7 +10,8 @@ import java.util.List;
 /** A study and its runs as the API shows them. */
 public record StudyView(String id, String state, String failureReason, String datasetPath, String preset,
                         List<String> sizes, List<String> strategies, List<Long> seeds, String backbone,
-                        Integer classLimit, int expectedRuns, Instant createdAt, Instant updatedAt, List<RunView> runs) {
+                        Integer classLimit, int expectedRuns, Instant createdAt, Instant updatedAt, List<RunView> runs,
+                        List<ResultRow> results) {
 
     public record RunView(String runId, String splitName, Long seed, String state, String message, Integer trainSize,
                           Integer valSize, Integer testSize, Integer classCount, String datasetVersion,
@@ -23,10 +24,15 @@ public record StudyView(String id, String state, String failureReason, String da
     }
 
     public static StudyView of(Study study, List<StudyRun> runs) {
+        return of(study, runs, List.of());
+    }
+
+    /** With the results table (one row per strategy and training set). */
+    public static StudyView of(Study study, List<StudyRun> runs, List<ResultRow> results) {
         return new StudyView(study.id, study.state.name(), study.failureReason, study.datasetPath, study.preset,
                 split(study.sizes), split(study.strategies), split(study.seeds).stream().map(Long::valueOf).toList(),
                 study.backbone, study.classLimit, study.expectedRuns, study.createdAt, study.updatedAt,
-                runs.stream().map(RunView::of).toList());
+                runs.stream().map(RunView::of).toList(), results);
     }
 
     private static List<String> split(String joined) {

@@ -1,6 +1,8 @@
 package io.transferlab.gateway.messaging;
 
 import io.smallrye.common.annotation.Blocking;
+import io.transferlab.core.events.CheckpointCreated;
+import io.transferlab.core.events.EvaluationCompleted;
 import io.transferlab.core.events.RunFailed;
 import io.transferlab.core.events.SplitManifestPublished;
 import io.transferlab.core.events.Topics;
@@ -34,6 +36,20 @@ public class StudyEventsConsumer {
     @Transactional
     public void trainingProgress(String json) {
         inbox.processOnce(json, TrainingProgress.class, studies::onTrainingProgress);
+    }
+
+    @Incoming(Topics.CHECKPOINT_CREATED)
+    @Blocking
+    @Transactional
+    public void checkpointCreated(String json) {
+        inbox.processOnce(json, CheckpointCreated.class, studies::onCheckpointCreated);
+    }
+
+    @Incoming(Topics.EVALUATION_COMPLETED)
+    @Blocking
+    @Transactional
+    public void evaluationCompleted(String json) {
+        inbox.processOnce(json, EvaluationCompleted.class, studies::onEvaluationCompleted);
     }
 
     @Incoming(Topics.RUN_FAILED)

@@ -1,5 +1,6 @@
 package io.transferlab.gateway.rest;
 
+import io.transferlab.gateway.mapping.ResultRow;
 import io.transferlab.gateway.mapping.StudyRequest;
 import io.transferlab.gateway.mapping.StudyView;
 import io.transferlab.gateway.repository.Study;
@@ -9,6 +10,9 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -57,6 +61,29 @@ public class StudyResource {
         if (study == null) {
             throw new NotFoundException("no study " + id);
         }
-        return StudyView.of(study, StudyRun.ofStudy(id));
+        return StudyView.of(study, StudyRun.ofStudy(id), studies.results(study));
+    }
+
+    @GET
+    @Path("/{id}/results")
+    @Produces({MediaType.APPLICATION_JSON, "text/csv"})
+    @Operation(summary = "The study's results table: one row per strategy and training set (JSON, or CSV with"
+            + " Accept: text/csv or ?format=csv)")
+    public Response results(@PathParam("id") String id, @QueryParam("format") String format,
+                            @Context HttpHeaders headers) {
+        Study study = Study.findById(id);
+        if (study == null) {
+            throw new NotFoundException("no study " + id);
+        }
+        List<ResultRow> rows = studies.results(study);
+        boolean csv = "csv".equalsIgnoreCase(format) || (format == null
+                && headers.getAcceptableMediaTypes().stream().anyMatch(m -> "text".equals(m.getType()) && "csv".equals(m.getSubtype())));
+        if (format != null && !csv && !"json".equalsIgnoreCase(format)) {
+            throw new BadRequestException("unknown format '" + format + "' (json or csv)");
+        }
+        return csv
+                ? Response.ok(ResultRow.csv(rows), "text/csv")
+                        .header("Content-Disposition", "attachment; filename=\"study-" + id + "-results.csv\"").build()
+                : Response.ok(rows, MediaType.APPLICATION_JSON).build();
     }
 }

@@ -1,5 +1,7 @@
 package io.transferlab.gateway.service;
 
+import io.transferlab.core.events.CheckpointCreated;
+import io.transferlab.core.events.EvaluationCompleted;
 import io.transferlab.core.events.RunFailed;
 import io.transferlab.core.events.SplitManifestPublished;
 import io.transferlab.core.events.StudyRequested;
@@ -8,7 +10,9 @@ import io.transferlab.core.split.StudyPreset;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.core.study.Backbone;
 import io.transferlab.core.study.Strategy;
+import io.transferlab.gateway.mapping.ResultRow;
 import io.transferlab.gateway.mapping.StudyRequest;
+import io.transferlab.gateway.repository.RunResult;
 import io.transferlab.gateway.repository.Study;
 import io.transferlab.gateway.repository.StudyRun;
 import io.transferlab.platform.messaging.EventPublisher;
@@ -107,14 +111,101 @@ public class StudyService {
             return;
         }
         StudyRun run = runOf(event.studyId(), event.runId());
-        switch (event.phase()) {
-            case QUEUED -> run.advance(StudyRun.State.QUEUED, event.message());
-            case EPOCH -> run.advance(StudyRun.State.TRAINING, event.strategy() + " epoch " + event.epoch() + "/"
-                    + event.maxEpochs());
-            case FINISHED -> run.advance(StudyRun.State.EVALUATING, event.message());
+        if (event.phase() == TrainingProgress.Phase.QUEUED) {
+            run.advance(StudyRun.State.QUEUED, event.message());
+            run.persist();
+        } else if (event.strategy() != null) {
+            run.advance(StudyRun.State.TRAINING, null);
+            run.persist();
+            RunResult result = RunResult.of(event.studyId(), event.runId(), event.strategy());
+            if (event.phase() == TrainingProgress.Phase.EPOCH) {
+                result.advance(RunResult.State.TRAINING);
+                if (result.epoch == null || event.epoch() >= result.epoch) {
+                    result.epoch = event.epoch();
+                    result.maxEpochs = event.maxEpochs();
+                    result.trainLoss = event.trainLoss();
+                    result.valLoss = event.valLoss();
+                    result.valAccuracy = event.valAccuracy();
+                }
+            } else {
+                result.advance(RunResult.State.EVALUATING);
+                result.message = event.message();
+            }
+            result.persist();
+            followResults(study, run);
         }
-        run.persist();
         refresh(study);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onCheckpointCreated(CheckpointCreated event) {
+        Study study = lockStudy(event.studyId());
+        if (study == null) {
+            return;
+        }
+        StudyRun run = runOf(event.studyId(), event.runId());
+        run.advance(StudyRun.State.TRAINING, null);
+        run.persist();
+        RunResult result = RunResult.of(event.studyId(), event.runId(), event.strategy());
+        result.advance(RunResult.State.EVALUATING);
+        result.epochs = event.epochs();
+        result.bestEpoch = event.bestEpoch();
+        result.trainSeconds = event.trainSeconds();
+        result.augmentationMode = event.augmentationMode();
+        result.checkpointRef = event.checkpointRef();
+        result.persist();
+        followResults(study, run);
+        refresh(study);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onEvaluationCompleted(EvaluationCompleted event) {
+        Study study = lockStudy(event.studyId());
+        if (study == null) {
+            return;
+        }
+        StudyRun run = runOf(event.studyId(), event.runId());
+        run.advance(StudyRun.State.TRAINING, null);
+        run.persist();
+        RunResult result = RunResult.of(event.studyId(), event.runId(), event.strategy());
+        result.advance(RunResult.State.COMPLETE);
+        result.microF1 = event.microF1();
+        result.macroF1 = event.macroF1();
+        result.top1Accuracy = event.top1Accuracy();
+        result.testImages = event.testImages();
+        result.evaluationRef = event.evaluationRef();
+        result.persist();
+        followResults(study, run);
+        refresh(study);
+    }
+
+    /**
+     * A run is complete when every strategy it trains (fine-tuning's feature-extraction base included) is
+     * evaluated; until then it is training while any of them still trains, else evaluating.
+     */
+    private static void followResults(Study study, StudyRun run) {
+        if (run.state == StudyRun.State.FAILED) {
+            return;
+        }
+        List<String> planned = plannedStrategies(study);
+        java.util.Map<String, RunResult> byStrategy = new java.util.HashMap<>();
+        RunResult.<RunResult>list("key.runId", run.runId).forEach(r -> byStrategy.put(r.key.strategy(), r));
+        if (planned.stream().allMatch(s -> byStrategy.containsKey(s) && byStrategy.get(s).state == RunResult.State.COMPLETE)) {
+            run.state = StudyRun.State.COMPLETE;
+            run.message = "every strategy evaluated";
+        } else if (planned.stream().anyMatch(s -> !byStrategy.containsKey(s)
+                || byStrategy.get(s).state.ordinal() < RunResult.State.EVALUATING.ordinal())) {
+            run.state = StudyRun.State.TRAINING;
+        } else {
+            run.state = StudyRun.State.EVALUATING;
+        }
+        run.updatedAt = Instant.now();
+    }
+
+    /** What the trainer trains for each run: the asked strategies and the feature extraction fine-tuning starts from. */
+    public static List<String> plannedStrategies(Study study) {
+        return Strategy.trainingPlan(java.util.Arrays.stream(study.strategies.split(",")).map(Strategy::of).toList())
+                .stream().map(Strategy::id).toList();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -177,5 +268,11 @@ public class StudyService {
 
     private static <T> List<T> distinct(List<T> values) {
         return List.copyOf(new LinkedHashSet<>(values));
+    }
+
+    /** The results table of a study, in the preset's size order and the strategies' own order. */
+    public List<ResultRow> results(Study study) {
+        List<String> sizeOrder = StudyPreset.named(study.preset).sizeNames();
+        return ResultRow.of(StudyRun.ofStudy(study.id), RunResult.ofStudy(study.id), sizeOrder, Strategy.ids());
     }
 }

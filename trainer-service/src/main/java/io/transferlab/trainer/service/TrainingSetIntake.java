@@ -11,8 +11,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -30,6 +28,9 @@ public class TrainingSetIntake {
 
     @Inject
     EventPublisher publisher;
+
+    @Inject
+    TrainingQueue queue;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public TrainingSet receive(SplitManifestPublished event) {
@@ -59,13 +60,14 @@ public class TrainingSetIntake {
             set.reason = verdict.rejection();
         }
         set.persist();
+        if (set.state == TrainingSet.State.QUEUED) {
+            queue.enqueue(set, List.of(set.strategies.split(",")));
+        }
         return set;
     }
 
-    /** Feature extraction runs before fine-tuning: fine-tuning starts from the trained head. */
+    /** Feature extraction runs before fine-tuning, and is added when only fine-tuning is asked: it starts from that head. */
     static List<String> planOrder(List<String> strategies) {
-        List<Strategy> ordered = new ArrayList<>(strategies.stream().map(Strategy::of).toList());
-        ordered.sort(Comparator.comparing(Strategy::fineTuning));
-        return ordered.stream().map(Strategy::id).toList();
+        return Strategy.trainingPlan(strategies.stream().map(Strategy::of).toList()).stream().map(Strategy::id).toList();
     }
 }

@@ -23,4 +23,12 @@ public record CheckpointCreated(int schemaVersion, String eventId, String studyI
         Contracts.requireNonNegative(epochs, "epochs");
         Contracts.requireNonNegative(bestEpoch, "bestEpoch");
     }
+
+    public static CheckpointCreated of(String studyId, String runId, String strategy, String checkpointRef,
+                                       String checkpointSha256, String manifestRef, String manifestSha256, int epochs,
+                                       int bestEpoch, double trainSeconds, String augmentationMode) {
+        return new CheckpointCreated(SCHEMA_VERSION, Contracts.newEventId(), studyId, runId, Instant.now(), strategy,
+                checkpointRef, checkpointSha256, manifestRef, manifestSha256, epochs, bestEpoch, trainSeconds,
+                augmentationMode);
+    }
 }

@@ -18,4 +18,10 @@ public record EvaluationCompleted(int schemaVersion, String eventId, String stud
         Contracts.requireNonNegative(testImages, "testImages");
         Contracts.requireText(evaluationRef, "evaluationRef");
     }
+
+    public static EvaluationCompleted of(String studyId, String runId, String strategy, double microF1, double macroF1,
+                                         double top1Accuracy, int testImages, String evaluationRef) {
+        return new EvaluationCompleted(SCHEMA_VERSION, Contracts.newEventId(), studyId, runId, Instant.now(), strategy,
+                microF1, macroF1, top1Accuracy, testImages, evaluationRef);
+    }
 }

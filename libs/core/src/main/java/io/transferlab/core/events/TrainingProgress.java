@@ -28,4 +28,18 @@ public record TrainingProgress(int schemaVersion, String eventId, String studyId
         return new TrainingProgress(SCHEMA_VERSION, Contracts.newEventId(), studyId, runId, Instant.now(), strategy,
                 Phase.QUEUED, 0, 0, null, null, null, message);
     }
+
+    /** After each training epoch of one strategy of the run. */
+    public static TrainingProgress epoch(String studyId, String runId, String strategy, int epoch, int maxEpochs,
+                                         double trainLoss, double valLoss, double valAccuracy) {
+        return new TrainingProgress(SCHEMA_VERSION, Contracts.newEventId(), studyId, runId, Instant.now(), strategy,
+                Phase.EPOCH, epoch, maxEpochs, trainLoss, valLoss, valAccuracy, null);
+    }
+
+    /** When one strategy of the run has finished training and its checkpoint is written. */
+    public static TrainingProgress finished(String studyId, String runId, String strategy, int epochs, int maxEpochs,
+                                            String message) {
+        return new TrainingProgress(SCHEMA_VERSION, Contracts.newEventId(), studyId, runId, Instant.now(), strategy,
+                Phase.FINISHED, epochs, maxEpochs, null, null, null, message);
+    }
 }

@@ -32,11 +32,7 @@ public final class SplitManifestStore {
      * checksum mismatches and manifests whose content contradicts the event.
      */
     public SplitManifest load(SplitManifestPublished event) {
-        Path file = storage.resolve(event.manifestRef());
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("manifest " + event.manifestRef() + " does not exist under " + storage);
-        }
-        SplitManifest manifest = SplitManifest.fromJson(Checksums.readVerified(file, event.manifestSha256()));
+        SplitManifest manifest = load(event.manifestRef(), event.manifestSha256());
         if (!manifest.runId().equals(event.runId()) || manifest.train().size() != event.trainSize()
                 || manifest.val().size() != event.valSize() || manifest.test().size() != event.testSize()
                 || manifest.classes().size() != event.classCount()) {
@@ -44,5 +40,19 @@ public final class SplitManifestStore {
                     + " does not match its event (run id, part sizes or class count differ)");
         }
         return manifest;
+    }
+
+    /** Loads a manifest by reference, refusing references outside the storage root, missing files and checksum mismatches. */
+    public SplitManifest load(String reference, String sha256) {
+        Path file = storage.resolve(reference);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("manifest " + reference + " does not exist under " + storage);
+        }
+        return SplitManifest.fromJson(Checksums.readVerified(file, sha256));
+    }
+
+    /** The dataset folder a manifest's image paths are relative to. */
+    public Path datasetFolder(SplitManifest manifest) {
+        return storage.resolve(manifest.datasetPath());
     }
 }

@@ -42,4 +42,23 @@ public enum Strategy {
     public static List<String> ids() {
         return Arrays.stream(values()).map(Strategy::id).toList();
     }
+
+    /**
+     * The order runs train in: each fine-tuning starts from the head its feature-extraction run trained, so that
+     * run comes first, and is added when only the fine-tuning was asked for.
+     */
+    public static List<Strategy> trainingPlan(List<Strategy> requested) {
+        return Arrays.stream(values())
+                .filter(s -> requested.contains(s) || (!s.fineTuning && requested.contains(fineTuningOf(s))))
+                .toList();
+    }
+
+    private static Strategy fineTuningOf(Strategy featureExtraction) {
+        return featureExtraction.augmented ? FT_AUG : FT;
+    }
+
+    /** The feature-extraction run a fine-tuning starts from. */
+    public Strategy base() {
+        return fineTuning ? (augmented ? FE_AUG : FE) : this;
+    }
 }

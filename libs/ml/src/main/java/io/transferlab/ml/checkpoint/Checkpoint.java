@@ -14,14 +14,19 @@ import java.util.List;
 
 /**
  * A trained run another process can load: the trained tail's parameters (DJL format) in {@code NAME.params} and
- * what they mean in {@code NAME.json} — format version, backbone and weights checksum, classes, strategy,
+ * what they mean in {@code NAME.json} — format version, backbone and weights checksum, input image size, classes, strategy,
  * augmentation mode, training history, and the parameters' SHA-256.
  */
-public record Checkpoint(int formatVersion, String strategy, String backbone, String weightsSha256,
+public record Checkpoint(int formatVersion, String strategy, String backbone, String weightsSha256, int imageSize,
                          List<String> classes, String augmentationMode, TrainingHistory history,
                          String paramsFile, String paramsSha256) {
 
     public static final int FORMAT_VERSION = 1;
+
+    public Checkpoint {
+        // the first checkpoints did not record the input size: they were all trained at the seed's 224
+        imageSize = imageSize == 0 ? 224 : imageSize;
+    }
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Writes both files atomically; returns the metadata file. */
@@ -31,7 +36,7 @@ public record Checkpoint(int formatVersion, String strategy, String backbone, St
             Path paramsPath = dir.resolve(name + ".params");
             atomic(paramsPath, params);
             Checkpoint complete = new Checkpoint(FORMAT_VERSION, metadata.strategy(), metadata.backbone(),
-                    metadata.weightsSha256(), metadata.classes(), metadata.augmentationMode(), metadata.history(),
+                    metadata.weightsSha256(), metadata.imageSize(), metadata.classes(), metadata.augmentationMode(), metadata.history(),
                     paramsPath.getFileName().toString(), Checksums.sha256(params));
             Path json = dir.resolve(name + ".json");
             atomic(json, JSON.writeValueAsBytes(complete));

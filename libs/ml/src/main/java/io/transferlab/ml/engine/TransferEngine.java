@@ -48,6 +48,7 @@ public final class TransferEngine implements AutoCloseable {
     public static final String MODE_NONE = "none";
     public static final String MODE_VIEWS = "views";
     public static final String MODE_ONLINE = "online";
+    public static final int SEED_IMAGE_SIZE = 224;
     private static final int[] TOP_K = {1, 5};
 
     private final NDManager manager;
@@ -58,19 +59,34 @@ public final class TransferEngine implements AutoCloseable {
     private final int inferenceBatch;
     private final int lastUnitStage;
     private final Set<String> undecodable = new HashSet<>();
+    private final int imageSize;
 
+    /** The seed's protocol: images resized to 224×224. */
     public TransferEngine(TfjsLayersModel weights, Path cacheRoot, int decodeThreads, int inferenceBatch) {
+        this(weights, cacheRoot, decodeThreads, inferenceBatch, SEED_IMAGE_SIZE);
+    }
+
+    /** Images resized to {@code imageSize}² (a multiple of 32; smaller sizes make quick end-to-end runs). */
+    public TransferEngine(TfjsLayersModel weights, Path cacheRoot, int decodeThreads, int inferenceBatch, int imageSize) {
+        if (imageSize < 32 || imageSize % 32 != 0) {
+            throw new IllegalArgumentException("image size must be a multiple of 32 of at least 32, was " + imageSize);
+        }
+        this.imageSize = imageSize;
         this.manager = NDManager.newBaseManager(ComputeDevice.best());
         this.backbone = KerasResNet50.withoutTop();
-        backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224));
+        backbone.initialize(manager, DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
         KerasWeightLoader.load(backbone.layers(), weights.weights(), Set.of("fc1000"));
         // frozen: no gradients are recorded through it, and nothing can train it
         backbone.freezeParameters(true);
         this.weightsSha256 = weights.checksum();
-        this.pipeline = new ImagePipeline(224, decodeThreads);
+        this.pipeline = new ImagePipeline(imageSize, decodeThreads);
         this.cacheRoot = cacheRoot;
         this.inferenceBatch = inferenceBatch;
         this.lastUnitStage = backbone.stages().indexOf(KerasResNet50.LAST_UNIT);
+    }
+
+    public int imageSize() {
+        return imageSize;
     }
 
     public String weightsSha256() {
@@ -88,7 +104,7 @@ public final class TransferEngine implements AutoCloseable {
 
     private FeatureCache cache(String layer, String view, Shape record, DataType stored) {
         return FeatureCache.open(cacheRoot, new FeatureCache.Key(Backbone.RESNET50.id(), weightsSha256,
-                CaffePreprocessing.ID + "-224-bilinear", layer, view, record, stored));
+                CaffePreprocessing.ID + "-" + imageSize + "-bilinear", layer, view, record, stored));
     }
 
     private FeatureCache pooledCache(String view) {
@@ -96,7 +112,7 @@ public final class TransferEngine implements AutoCloseable {
     }
 
     private FeatureCache blockInputCache(String view) {
-        return cache("res5c-input", view, TailBlocks.fineTuneInput(), DataType.FLOAT16);
+        return cache("res5c-input", view, TailBlocks.fineTuneInput(imageSize), DataType.FLOAT16);
     }
 
     /** Pushes the images missing from the caches through the frozen backbone once (identity view). */
@@ -218,9 +234,9 @@ public final class TransferEngine implements AutoCloseable {
                 // the head's random initialisation follows the seed, so a run can be repeated exactly
                 manager.getEngine().setRandomSeed((int) settings.seed());
                 Block tail = fineTune
-                        ? TailBlocks.fineTuneTail(runManager, backbone, feHead, classes)
+                        ? TailBlocks.fineTuneTail(runManager, backbone, feHead, classes, imageSize)
                         : TailBlocks.head(runManager, classes);
-                Shape inputShape = fineTune ? TailBlocks.fineTuneInput() : TailBlocks.headInput();
+                Shape inputShape = fineTune ? TailBlocks.fineTuneInput(imageSize) : TailBlocks.headInput();
                 BatchSource trainSource = augmentation.mode().equals(MODE_ONLINE)
                         ? new OnlineSource(trainKept, pipeline, backbone, fineTune ? lastUnitStage : backbone.stages().size(),
                                 !fineTune, settings.seed())
@@ -231,13 +247,7 @@ public final class TransferEngine implements AutoCloseable {
                         resumeDir);
                 // summed over the epochs, so a run resumed from its checkpoint still reports its whole training time
                 double seconds = history.epochs().stream().mapToDouble(EpochStats::seconds).sum();
-                float[][] scores = HeadTrainer.predict(tail, testSource, 64, runManager);
-                int[] truth = testKept.stream().mapToInt(ImageRef::label).toArray();
-                int[] predicted = new int[scores.length];
-                for (int i = 0; i < scores.length; i++) {
-                    predicted[i] = argmax(scores[i]);
-                }
-                ClassificationMetrics metrics = ClassificationMetrics.of(truth, predicted, classes, scores, TOP_K);
+                ClassificationMetrics metrics = score(tail, testSource, testKept, classes, runManager);
                 String strategy = (fineTune ? "ft" : "fe") + (augmentation.augmented() ? "-aug" : "");
                 return new RunOutcome(strategy, trainKept.size(), valKept.size(), testKept.size(), metrics, history,
                         seconds, augmentation.mode(), HeadTrainer.snapshot(tail));
@@ -247,6 +257,38 @@ public final class TransferEngine implements AutoCloseable {
                 trainViews.forEach(FeatureCache::close);
             }
         }
+    }
+
+    /**
+     * Scores a trained tail (a checkpoint's parameters: the head for feature extraction, the last unit + head for
+     * fine-tuning) on {@code test}; images not cached yet go through the frozen backbone first.
+     */
+    public ClassificationMetrics evaluate(boolean fineTuned, byte[] tailWeights, List<ImageRef> test, int classes) {
+        ensureFeatures(test, BackboneProgress.NONE);
+        List<ImageRef> testKept = decodable(test);
+        try (FeatureCache cache = fineTuned ? blockInputCache("identity") : pooledCache("identity");
+             NDManager runManager = manager.newSubManager()) {
+            Block tail;
+            if (fineTuned) {
+                tail = TailBlocks.fineTuneTail(runManager, backbone, HeadTrainer.snapshot(TailBlocks.head(runManager, classes)),
+                        classes, imageSize);
+            } else {
+                tail = TailBlocks.head(runManager, classes);
+            }
+            HeadTrainer.restore(tail, tailWeights, runManager);
+            return score(tail, new CachedSource(List.of(cache), testKept, 0), testKept, classes, runManager);
+        }
+    }
+
+    private static ClassificationMetrics score(Block tail, BatchSource source, List<ImageRef> images, int classes,
+                                               NDManager scope) {
+        float[][] scores = HeadTrainer.predict(tail, source, 64, scope);
+        int[] truth = images.stream().mapToInt(ImageRef::label).toArray();
+        int[] predicted = new int[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            predicted[i] = argmax(scores[i]);
+        }
+        return ClassificationMetrics.of(truth, predicted, classes, scores, TOP_K);
     }
 
     @SafeVarargs

@@ -27,10 +27,11 @@ public final class TailBlocks {
      * Fine-tuning's trainable tail: a fresh copy of the backbone's last unit (its ImageNet weights, so runs do not
      * leak into each other), global average pooling, and the given head (feature extraction's trained head).
      */
-    public static SequentialBlock fineTuneTail(NDManager manager, KerasResNet50 backbone, byte[] headWeights, int classes) {
+    public static SequentialBlock fineTuneTail(NDManager manager, KerasResNet50 backbone, byte[] headWeights, int classes,
+                                               int imageSize) {
         ResidualUnit original = backbone.unit(KerasResNet50.LAST_UNIT);
         ResidualUnit unit = new ResidualUnit("5c", 512, 1, false);
-        Shape unitInput = new Shape(1, KerasResNet50.FEATURES, 7, 7);
+        Shape unitInput = new Shape(1).addAll(fineTuneInput(imageSize));
         unit.initialize(manager, DataType.FLOAT32, unitInput);
         HeadTrainer.restore(unit, HeadTrainer.snapshot(original), manager);
         Linear head = head(manager, classes);
@@ -43,8 +44,9 @@ public final class TailBlocks {
         return tail;
     }
 
-    public static Shape fineTuneInput() {
-        return new Shape(KerasResNet50.FEATURES, 7, 7);
+    /** The last unit's input for one image of {@code imageSize}² pixels (the network downsamples 32×). */
+    public static Shape fineTuneInput(int imageSize) {
+        return new Shape(KerasResNet50.FEATURES, imageSize / 32, imageSize / 32);
     }
 
     public static Shape headInput() {

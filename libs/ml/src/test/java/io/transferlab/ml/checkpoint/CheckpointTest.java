@@ -33,11 +33,12 @@ class CheckpointTest {
             TrainingHistory history = new TrainingHistory(List.of(new EpochStats(1, 0.9, 0.5, 0.8, 0.6, 1.0)), 1, 0.8,
                     false, TrainingHistory.KEPT_BEST_VALIDATION_LOSS);
             Path json = Checkpoint.write(dir, "small-fe-seed42", new Checkpoint(Checkpoint.FORMAT_VERSION, "fe",
-                    "resnet50", "a".repeat(64), List.of("rose", "tulip", "daisy"), "none", history, null, null),
+                    "resnet50", "a".repeat(64), 224, List.of("rose", "tulip", "daisy"), "none", history, null, null),
                     HeadTrainer.snapshot(head));
 
             Checkpoint.Loaded loaded = Checkpoint.read(json);
             assertThat(loaded.metadata().strategy()).isEqualTo("fe");
+            assertThat(loaded.metadata().imageSize()).isEqualTo(224);
             assertThat(loaded.metadata().classes()).containsExactly("rose", "tulip", "daisy");
             assertThat(loaded.metadata().history()).isEqualTo(history);
             Linear other = Linear.builder().setUnits(3).build();

@@ -1,0 +1,131 @@
+package io.transferlab.evaluator.service;
+
+import io.transferlab.core.events.CheckpointCreated;
+import io.transferlab.core.events.EvaluationCompleted;
+import io.transferlab.core.events.RunFailed;
+import io.transferlab.core.storage.Checksums;
+import io.transferlab.core.storage.StorageRoot;
+import io.transferlab.evaluator.repository.Evaluation;
+import io.transferlab.platform.messaging.EventPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The evaluations in the database: one per trained checkpoint, whatever number of times its event arrives. Each
+ * state change commits with the event announcing it (outbox).
+ */
+@ApplicationScoped
+public class EvaluationQueue {
+
+    private static final Logger LOG = Logger.getLogger(EvaluationQueue.class);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    StorageRoot storage;
+
+    /** Queues a checkpoint once it is verified (under the storage root, checksum); refuses it with a RunFailed otherwise. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void receive(CheckpointCreated event) {
+        if (Evaluation.of(event.runId(), event.strategy()).isPresent()) {
+            LOG.infof("%s of run %s is already evaluated or queued; event %s ignored", event.strategy(), event.runId(),
+                    event.eventId());
+            return;
+        }
+        Evaluation evaluation = new Evaluation();
+        evaluation.runId = event.runId();
+        evaluation.studyId = event.studyId();
+        evaluation.strategy = event.strategy();
+        evaluation.checkpointRef = event.checkpointRef();
+        evaluation.checkpointSha256 = event.checkpointSha256();
+        evaluation.manifestRef = event.manifestRef();
+        evaluation.manifestSha256 = event.manifestSha256();
+        evaluation.queuedAt = Instant.now();
+        String problem = checkpointProblem(event);
+        if (problem == null) {
+            evaluation.state = Evaluation.State.QUEUED;
+        } else {
+            evaluation.state = Evaluation.State.FAILED;
+            evaluation.reason = problem;
+            evaluation.finishedAt = Instant.now();
+            publisher.publish(RunFailed.of(event.studyId(), event.runId(), TestSetIntake.SERVICE, "evaluation",
+                    event.strategy() + ": " + problem));
+        }
+        evaluation.persist();
+    }
+
+    private String checkpointProblem(CheckpointCreated event) {
+        try {
+            Path file = storage.resolve(event.checkpointRef());
+            if (!Files.isRegularFile(file)) {
+                return "checkpoint " + event.checkpointRef() + " does not exist under the storage root";
+            }
+            String actual = Checksums.sha256(file);
+            return actual.equals(event.checkpointSha256()) ? null
+                    : "checkpoint " + event.checkpointRef() + " has checksum " + actual + ", the event says "
+                    + event.checkpointSha256();
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The next evaluation: an interrupted one first, then the oldest queued; marked RUNNING. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Evaluation> claimNext() {
+        @SuppressWarnings("unchecked")
+        List<Evaluation> next = em.createNativeQuery("select * from evaluation where state in ('RUNNING', 'QUEUED')"
+                        + " order by case state when 'RUNNING' then 0 else 1 end, id limit 1 for update skip locked",
+                Evaluation.class).getResultList();
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        Evaluation evaluation = next.get(0);
+        evaluation.state = Evaluation.State.RUNNING;
+        return Optional.of(evaluation);
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void done(long id, CheckpointEvaluator.Scored scored) {
+        Evaluation evaluation = Evaluation.findById(id);
+        var m = scored.metrics();
+        evaluation.state = Evaluation.State.DONE;
+        evaluation.testImages = m.samples();
+        evaluation.microPrecision = m.microPrecision();
+        evaluation.microRecall = m.microRecall();
+        evaluation.microF1 = m.microF1();
+        evaluation.macroPrecision = m.macroPrecision();
+        evaluation.macroRecall = m.macroRecall();
+        evaluation.macroF1 = m.macroF1();
+        evaluation.top1Accuracy = m.topKAccuracy()[0];
+        evaluation.top5Accuracy = m.topKAccuracy().length > 1 ? m.topKAccuracy()[1] : null;
+        evaluation.perClass = scored.perClassJson();
+        evaluation.confusion = scored.confusionJson();
+        evaluation.evaluationRef = scored.reportRef();
+        evaluation.finishedAt = Instant.now();
+        publisher.publish(EvaluationCompleted.of(evaluation.studyId, evaluation.runId, evaluation.strategy,
+                m.microF1(), m.macroF1(), evaluation.top1Accuracy, m.samples(), scored.reportRef()));
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void failed(long id, String reason) {
+        Evaluation evaluation = Evaluation.findById(id);
+        evaluation.state = Evaluation.State.FAILED;
+        evaluation.reason = reason;
+        evaluation.finishedAt = Instant.now();
+        publisher.publish(RunFailed.of(evaluation.studyId, evaluation.runId, TestSetIntake.SERVICE, "evaluation",
+                evaluation.strategy + ": " + reason));
+    }
+}

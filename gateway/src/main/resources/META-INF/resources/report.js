@@ -1,0 +1,199 @@
+// The study report: the results table and the seed's figures, drawn with ECharts from /studies/{id}/results,
+// refreshed live from /studies/{id}/events (Server-Sent Events) while the study runs.
+'use strict';
+
+const STRATEGIES = ['fe', 'ft', 'fe-aug', 'ft-aug'];
+const COLOURS = {'fe': '#4e79a7', 'ft': '#f28e2b', 'fe-aug': '#76b7b2', 'ft-aug': '#e15759'};
+const studyId = new URLSearchParams(location.search).get('study');
+const charts = {};
+
+function chart(id) {
+  if (!charts[id]) {
+    // SVG: crisp, and the numbers are in the page (the browser test reads them)
+    charts[id] = echarts.init(document.getElementById(id), null, {renderer: 'svg'});
+  }
+  return charts[id];
+}
+
+const fmt = (v, d = 4) => v === null || v === undefined ? '' : Number(v).toFixed(d);
+const completed = rows => rows.filter(r => r.state === 'COMPLETE' && r.microF1 !== null);
+const mean = values => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** Sizes in the order the results come (the preset's order, largest first). */
+function sizesOf(rows) {
+  return [...new Set(rows.map(r => r.size))];
+}
+
+/** Mean micro-F1 (over seeds) and mean training-set size per size and strategy. */
+function bySizeAndStrategy(rows) {
+  const table = {};
+  for (const r of completed(rows)) {
+    const key = r.size + '|' + r.strategy;
+    (table[key] = table[key] || []).push(r);
+  }
+  const out = {};
+  for (const [key, list] of Object.entries(table)) {
+    out[key] = {f1: mean(list.map(r => r.microF1)), train: mean(list.map(r => r.trainImages)),
+      min: Math.min(...list.map(r => r.microF1)), max: Math.max(...list.map(r => r.microF1)), seeds: list.length};
+  }
+  return out;
+}
+
+function renderTable(rows) {
+  const body = document.querySelector('#results tbody');
+  body.innerHTML = '';
+  for (const r of rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.strategy = r.strategy;
+    tr.dataset.size = r.size;
+    for (const cell of [r.size, r.seed, r.strategy, r.state, r.trainImages, r.valImages, r.testImages,
+      fmt(r.microF1), fmt(r.macroF1), fmt(r.top1Accuracy),
+      r.epochs === null ? '' : r.epochs + ' (' + r.bestEpoch + ')', r.augmentationMode || '', fmt(r.trainSeconds, 0)]) {
+      const td = document.createElement('td');
+      td.textContent = cell === null || cell === undefined ? '' : cell;
+      tr.appendChild(td);
+    }
+    body.appendChild(tr);
+  }
+}
+
+function renderF1(rows) {
+  const sizes = sizesOf(rows);
+  const stats = bySizeAndStrategy(rows);
+  const present = STRATEGIES.filter(s => rows.some(r => r.strategy === s));
+  chart('chart-f1').setOption({
+    tooltip: {trigger: 'axis'}, legend: {data: present},
+    xAxis: {type: 'category', data: sizes, name: 'training size'},
+    yAxis: {type: 'value', min: 0, max: 1, name: 'micro-F1'},
+    series: present.map(s => ({
+      name: s, type: 'bar', itemStyle: {color: COLOURS[s]},
+      label: {show: true, position: 'top', formatter: p => p.value === null ? '' : Number(p.value).toFixed(3)},
+      data: sizes.map(size => stats[size + '|' + s] ? Number(stats[size + '|' + s].f1.toFixed(4)) : null)
+    }))
+  }, true);
+}
+
+function renderDecrease(rows) {
+  const sizes = sizesOf(rows);
+  const stats = bySizeAndStrategy(rows);
+  const series = [];
+  for (const s of STRATEGIES) {
+    const points = sizes.map(size => stats[size + '|' + s]).filter(Boolean);
+    if (points.length < 2) continue;
+    const ref = points[0];
+    series.push({
+      name: s, type: 'line', itemStyle: {color: COLOURS[s]}, symbolSize: 9,
+      label: {show: true, formatter: p => p.value[1].toFixed(1) + '%'},
+      data: points.map(p => [Number((100 * (ref.train - p.train) / ref.train).toFixed(1)),
+        Number((100 * (ref.f1 - p.f1) / ref.f1).toFixed(2))])
+    });
+  }
+  document.getElementById('decrease-section').hidden = series.length === 0;
+  if (series.length === 0) return;
+  chart('chart-decrease').setOption({
+    tooltip: {trigger: 'item'}, legend: {data: series.map(s => s.name)},
+    xAxis: {type: 'value', name: 'training images lost (%)', min: 0, max: 100},
+    yAxis: {type: 'value', name: 'micro-F1 lost (%)'},
+    series
+  }, true);
+}
+
+function renderAugmentation(rows) {
+  const sizes = sizesOf(rows);
+  const stats = bySizeAndStrategy(rows);
+  const series = [];
+  for (const base of ['fe', 'ft']) {
+    const data = sizes.map(size => {
+      const plain = stats[size + '|' + base];
+      const aug = stats[size + '|' + base + '-aug'];
+      return plain && aug ? Number((100 * (aug.f1 - plain.f1) / plain.f1).toFixed(2)) : null;
+    });
+    if (data.some(v => v !== null)) {
+      series.push({name: base + '-aug vs ' + base, type: 'bar', itemStyle: {color: COLOURS[base + '-aug']},
+        label: {show: true, position: 'top', formatter: p => p.value === null ? '' : p.value + '%'}, data});
+    }
+  }
+  document.getElementById('augmentation-section').hidden = series.length === 0;
+  if (series.length === 0) return;
+  chart('chart-augmentation').setOption({
+    tooltip: {trigger: 'axis'}, legend: {data: series.map(s => s.name)},
+    xAxis: {type: 'category', data: sizes, name: 'training size'},
+    yAxis: {type: 'value', name: 'micro-F1 gain (%)'},
+    series
+  }, true);
+}
+
+function renderCurve(study, rows) {
+  const isCurve = study.preset === 'learning-curve';
+  document.getElementById('curve-section').hidden = !isCurve;
+  if (!isCurve) return;
+  const stats = bySizeAndStrategy(rows);
+  const perClass = size => Number(size.replace(/^k/, ''));
+  const sizes = sizesOf(rows).sort((a, b) => perClass(a) - perClass(b));
+  const series = [];
+  for (const s of STRATEGIES) {
+    const points = sizes.filter(size => stats[size + '|' + s]);
+    if (points.length === 0) continue;
+    series.push({name: s, type: 'line', itemStyle: {color: COLOURS[s]},
+      data: points.map(size => [perClass(size), Number(stats[size + '|' + s].f1.toFixed(4))])});
+    // the spread over seeds: a vertical bar from the lowest to the highest seed
+    series.push({name: s + ' spread', type: 'custom', itemStyle: {color: COLOURS[s]},
+      renderItem: (params, api) => {
+        const low = api.coord([api.value(0), api.value(1)]);
+        const high = api.coord([api.value(0), api.value(2)]);
+        return {type: 'group', children: [
+          {type: 'line', shape: {x1: low[0], y1: low[1], x2: high[0], y2: high[1]}, style: {stroke: COLOURS[s], lineWidth: 2}},
+          {type: 'line', shape: {x1: low[0] - 4, y1: low[1], x2: low[0] + 4, y2: low[1]}, style: {stroke: COLOURS[s]}},
+          {type: 'line', shape: {x1: high[0] - 4, y1: high[1], x2: high[0] + 4, y2: high[1]}, style: {stroke: COLOURS[s]}}]};
+      },
+      data: points.map(size => [perClass(size), stats[size + '|' + s].min, stats[size + '|' + s].max])});
+  }
+  chart('chart-curve').setOption({
+    tooltip: {trigger: 'item'}, legend: {data: STRATEGIES.filter(s => rows.some(r => r.strategy === s))},
+    xAxis: {type: 'log', logBase: 2, name: 'images per class'},
+    yAxis: {type: 'value', min: 0, max: 1, name: 'micro-F1'},
+    series
+  }, true);
+}
+
+async function refresh() {
+  const [study, rows] = await Promise.all([
+    fetch('/studies/' + studyId).then(r => { if (!r.ok) throw new Error('no study ' + studyId); return r.json(); }),
+    fetch('/studies/' + studyId + '/results').then(r => r.json())]);
+  document.getElementById('study-id').textContent = study.id;
+  document.getElementById('summary').textContent = 'Dataset ' + study.datasetPath + ', preset ' + study.preset
+    + ', sizes ' + study.sizes.join(', ') + ', strategies ' + study.strategies.join(', ') + ', seeds '
+    + study.seeds.join(', ') + ', backbone ' + study.backbone + '.';
+  const state = document.getElementById('state');
+  state.textContent = study.state + (study.failureReason ? ': ' + study.failureReason : '');
+  state.className = 'state ' + study.state;
+  document.body.dataset.state = study.state;
+  renderTable(rows);
+  renderF1(rows);
+  renderDecrease(rows);
+  renderAugmentation(rows);
+  renderCurve(study, rows);
+  document.body.dataset.rendered = String(completed(rows).length);
+  return study;
+}
+
+async function main() {
+  if (!studyId) {
+    document.getElementById('summary').textContent = 'Open this page as /studies/{id}/report.';
+    return;
+  }
+  document.getElementById('json-link').href = '/studies/' + studyId + '/results';
+  document.getElementById('csv-link').href = '/studies/' + studyId + '/results?format=csv';
+  const study = await refresh();
+  if (study.state === 'COMPLETE' || study.state === 'FAILED') return;
+  const events = new EventSource('/studies/' + studyId + '/events');
+  events.onmessage = async message => {
+    const update = JSON.parse(message.data);
+    document.getElementById('live').textContent = 'live: ' + (update.message || update.state);
+    const now = await refresh();
+    if (now.state === 'COMPLETE' || now.state === 'FAILED') events.close();
+  };
+}
+
+main().catch(e => { document.getElementById('summary').textContent = String(e); });
+window.addEventListener('resize', () => Object.values(charts).forEach(c => c.resize()));

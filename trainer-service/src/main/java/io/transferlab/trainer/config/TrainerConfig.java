@@ -1,0 +1,51 @@
+package io.transferlab.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** How the trainer trains: the seed's protocol by default. */
+@ConfigMapping(prefix = "transferlab.trainer")
+public interface TrainerConfig {
+
+    /** Images are resized to this square size (the seed: 224; tests use a small size for speed). */
+    @WithDefault("224")
+    int imageSize();
+
+    @WithDefault("30")
+    int featureExtractionEpochs();
+
+    @WithDefault("50")
+    int fineTuningEpochs();
+
+    /** views (K augmented views through the frozen prefix once; CPU) or online (a full forward per step; GPU). */
+    @WithDefault("views")
+    String augmentationMode();
+
+    @WithDefault("5")
+    int augmentationViews();
+
+    @WithDefault("32")
+    int inferenceBatch();
+
+    /** The ImageNet weights cache (default: the engine's own: $TRANSFERLAB_WEIGHTS_DIR or ~/.cache/transferlab/weights). */
+    Optional<String> weightsDir();
+
+    /** The feature cache, relative to the storage root, shared by every run and by the evaluator. */
+    @WithDefault("features")
+    String featureCache();
+
+    /** Where checkpoints go, relative to the storage root. */
+    @WithDefault("checkpoints")
+    String checkpoints();
+
+    /** How often an idle worker looks for queued work. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** Whether this instance trains (off for tests that only look at the intake). */
+    @WithDefault("true")
+    boolean workerEnabled();
+}

@@ -1,0 +1,130 @@
+package io.transferlab.trainer.service;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.transferlab.core.split.SplitManifest;
+import io.transferlab.core.split.SplitManifestStore;
+import io.transferlab.core.storage.Checksums;
+import io.transferlab.core.storage.StorageRoot;
+import io.transferlab.core.study.Backbone;
+import io.transferlab.core.study.Strategy;
+import io.transferlab.ml.checkpoint.Checkpoint;
+import io.transferlab.ml.engine.AugmentationPlan;
+import io.transferlab.ml.engine.ImageRef;
+import io.transferlab.ml.engine.RunOutcome;
+import io.transferlab.ml.engine.TransferEngine;
+import io.transferlab.ml.train.EpochListener;
+import io.transferlab.ml.train.TrainingSettings;
+import io.transferlab.trainer.config.TrainerConfig;
+import io.transferlab.trainer.engine.EngineProvider;
+import io.transferlab.trainer.repository.TrainingJob;
+import io.transferlab.trainer.repository.TrainingSet;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Trains one job with the engine: outside any transaction, reporting each epoch through the queue. */
+@ApplicationScoped
+public class RunTrainer {
+
+    private static final Logger LOG = Logger.getLogger(RunTrainer.class);
+
+    @Inject
+    EngineProvider engines;
+
+    @Inject
+    TrainerConfig config;
+
+    @Inject
+    StorageRoot storage;
+
+    @Inject
+    TrainingQueue queue;
+
+    /** The last manifest's hashed images: the strategies of one training set run one after another. */
+    private String imagesOfRun;
+    private Parts images;
+
+    /** Thrown from the epoch listener when the trainer is stopping; the job stays RUNNING and resumes later. */
+    public static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the trainer is stopping", null, false, false);
+        }
+    }
+
+    private record Parts(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test) {
+    }
+
+    public TrainingQueue.TrainedRun train(TrainingJob job, TrainingSet set, BooleanSupplier stopping) {
+        Strategy strategy = Strategy.of(job.strategy);
+        TransferEngine engine = engines.engine();
+        Parts parts = images(set);
+        String folder = checkpointFolder(set);
+        Path progress = storage.resolve(folder + "/" + strategy.id() + ".progress");
+        AugmentationPlan augmentation = strategy.augmented()
+                ? AugmentationPlan.named(config.augmentationMode(), config.augmentationViews()) : AugmentationPlan.NONE;
+        EpochListener listener = (stats, max) -> {
+            queue.epochFinished(job.id, stats, max);
+            if (stopping.getAsBoolean()) {
+                throw new Stopped();
+            }
+        };
+        if (java.nio.file.Files.isDirectory(progress)) {
+            LOG.infof("%s of run %s resumed from its epoch checkpoint (epoch %d reported before the restart)",
+                    strategy.id(), set.runId, job.epoch);
+        } else {
+            LOG.infof("training %s of run %s (%s, %d/%d/%d images)", strategy.id(), set.runId, set.splitName,
+                    parts.train().size(), parts.val().size(), parts.test().size());
+        }
+        RunOutcome outcome;
+        if (strategy.fineTuning()) {
+            outcome = engine.fineTuning(parts.train(), parts.val(), parts.test(), set.classCount,
+                    TrainingSettings.fineTuning(set.seed).withMaxEpochs(config.fineTuningEpochs()), augmentation,
+                    featureExtractionHead(set, strategy), listener, progress);
+        } else {
+            outcome = engine.featureExtraction(parts.train(), parts.val(), parts.test(), set.classCount,
+                    TrainingSettings.featureExtraction(set.seed).withMaxEpochs(config.featureExtractionEpochs()),
+                    augmentation, listener, progress);
+        }
+        SplitManifest manifest = manifest(set);
+        Path json = Checkpoint.write(storage.resolve(folder), strategy.id(), new Checkpoint(Checkpoint.FORMAT_VERSION,
+                strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(), engine.imageSize(), manifest.classes(),
+                outcome.augmentationMode(), outcome.history(), null, null), outcome.tailWeights());
+        return new TrainingQueue.TrainedRun(storage.referenceOf(json), Checksums.sha256(json),
+                outcome.history().epochs().size(), outcome.history().bestEpoch(), outcome.trainSeconds(),
+                outcome.augmentationMode());
+    }
+
+    /** Fine-tuning starts from the head its feature-extraction run of the same training set trained. */
+    private byte[] featureExtractionHead(TrainingSet set, Strategy fineTuning) {
+        Strategy base = fineTuning.base();
+        TrainingJob baseJob = QuarkusTransaction.requiringNew().call(() -> TrainingJob.of(set.runId, base.id()))
+                .filter(j -> j.state == TrainingJob.State.DONE)
+                .orElseThrow(() -> new IllegalStateException(fineTuning.id() + " needs the trained head of " + base.id()
+                        + " on the same training set, which has not finished"));
+        Checkpoint.Loaded loaded = Checkpoint.read(storage.resolve(baseJob.checkpointRef));
+        return loaded.params();
+    }
+
+    private SplitManifest manifest(TrainingSet set) {
+        return new SplitManifestStore(storage).load(set.manifestRef, set.manifestSha256);
+    }
+
+    private synchronized Parts images(TrainingSet set) {
+        if (!set.runId.equals(imagesOfRun)) {
+            SplitManifest manifest = manifest(set);
+            Path dataset = new SplitManifestStore(storage).datasetFolder(manifest);
+            images = new Parts(ImageRef.of(dataset, manifest.train()), ImageRef.of(dataset, manifest.val()),
+                    ImageRef.of(dataset, manifest.test()));
+            imagesOfRun = set.runId;
+        }
+        return images;
+    }
+
+    static String checkpointFolder(TrainingSet set) {
+        return "checkpoints/" + set.studyId + "/" + set.runId;
+    }
+}
