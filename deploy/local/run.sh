@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: start Kafka, PostgreSQL and the four services, register the Flowers-102 dataset in the
-# storage root, submit a seed-2020 study to the gateway and follow it in the terminal.
+# The main job: start Kafka, PostgreSQL and the four services, fetch the ImageNet weights, register the Flowers-102
+# dataset in the storage root, submit a seed-2020 study to the gateway and follow it in the terminal until its
+# results are complete; then print the results table and where the report page is.
 #
 #   deploy/local/run.sh [--data DIR] [--classes N] [--strategies fe,ft] [--keep-running] [--no-build]
 #
@@ -17,7 +18,7 @@ CLASSES=""
 STRATEGIES="fe,ft"
 KEEP=false
 BUILD=true
-UNTIL=TRAINING   # training itself arrives with the engine; until then a study ends queued at the trainer
+UNTIL=COMPLETE
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -51,6 +52,7 @@ if [[ "$BUILD" == true ]]; then
   ./mvnw -B -q install -DskipTests
 fi
 deploy/local/infra.sh start
+deploy/local/fetch-weights.sh
 # shellcheck disable=SC1091
 source "$RUN_DIR/env"
 
@@ -64,5 +66,7 @@ deploy/local/services.sh start
 args=(submit --gateway "http://127.0.0.1:${GATEWAY_PORT:-8080}" --dataset "datasets/$name" --preset seed-2020
       --strategies "$STRATEGIES" --until "$UNTIL")
 [[ -n "$CLASSES" ]] && args+=(--classes "$CLASSES")
-cli/transferlab "${args[@]}"
+status=0
+cli/transferlab "${args[@]}" || status=$?
 echo "studies: http://127.0.0.1:${GATEWAY_PORT:-8080}/studies — API docs: http://127.0.0.1:${GATEWAY_PORT:-8080}/q/swagger-ui"
+exit "$status"

@@ -79,7 +79,8 @@ function renderDecrease(rows) {
   const series = [];
   for (const s of STRATEGIES) {
     const points = sizes.map(size => stats[size + '|' + s]).filter(Boolean);
-    if (points.length < 2) continue;
+    // relative to the largest size; a reference F1 of 0 has no relative loss to show
+    if (points.length < 2 || points[0].f1 <= 0) continue;
     const ref = points[0];
     series.push({
       name: s, type: 'line', itemStyle: {color: COLOURS[s]}, symbolSize: 9,

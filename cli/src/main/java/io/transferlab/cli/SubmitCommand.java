@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
@@ -102,10 +103,12 @@ final class SubmitCommand implements Callable<Integer> {
             if (state.equals("FAILED")) {
                 out.printf("study %s failed: %s%n", id, study.path("failureReason").asText());
                 printRuns(study, out);
+                printResults(study, out);
                 return 1;
             }
             if (ORDER.indexOf(state) >= ORDER.indexOf(until.name())) {
                 printRuns(study, out);
+                printResults(study, out);
                 out.printf("study %s reached %s%n", id, state);
                 return 0;
             }
@@ -117,12 +120,49 @@ final class SubmitCommand implements Callable<Integer> {
 
     private static String summary(JsonNode study) {
         StringBuilder line = new StringBuilder(study.path("state").asText());
+        JsonNode results = study.path("results");
+        long complete = 0;
+        for (JsonNode result : results) {
+            complete += result.path("state").asText().equals("COMPLETE") ? 1 : 0;
+        }
         line.append(" — ").append(study.path("runs").size()).append('/').append(study.path("expectedRuns").asInt())
-                .append(" training set(s)");
-        for (JsonNode run : study.path("runs")) {
-            line.append(" | ").append(run.path("splitName").asText("?")).append(": ").append(run.path("state").asText());
+                .append(" training set(s), ").append(complete).append('/').append(results.size()).append(" result(s)");
+        if (results.isEmpty()) {
+            for (JsonNode run : study.path("runs")) {
+                line.append(" | ").append(run.path("splitName").asText("?")).append(": ").append(run.path("state").asText());
+            }
+        }
+        for (JsonNode result : results) {
+            String state = result.path("state").asText();
+            if (!state.equals("COMPLETE")) {
+                line.append(" | ").append(result.path("size").asText()).append(' ').append(result.path("strategy").asText())
+                        .append(": ").append(state.toLowerCase(Locale.ROOT));
+            }
         }
         return line.toString();
+    }
+
+    /** The results table as the gateway keeps it, and where its report page is. */
+    private void printResults(JsonNode study, PrintWriter out) {
+        JsonNode results = study.path("results");
+        if (results.isEmpty()) {
+            return;
+        }
+        out.printf("%n%-8s %6s %-7s %-10s %7s %7s %9s %9s %14s %-6s%n", "size", "seed", "strategy", "state", "train", "test",
+                "micro-F1", "macro-F1", "epochs (best)", "aug");
+        for (JsonNode r : results) {
+            out.printf("%-8s %6s %-7s %-10s %7s %7s %9s %9s %14s %-6s%n", r.path("size").asText(), r.path("seed").asText(),
+                    r.path("strategy").asText(), r.path("state").asText(), r.path("trainImages").asText(),
+                    r.path("testImages").asText(), number(r.path("microF1")), number(r.path("macroF1")),
+                    r.path("epochs").isNull() ? "" : r.path("epochs").asText() + " (" + r.path("bestEpoch").asText() + ")",
+                    r.path("augmentationMode").asText(""));
+        }
+        out.printf("%nreport page: %s%n", gateway.resolve("/studies/" + study.path("id").asText() + "/report"));
+        out.flush();
+    }
+
+    private static String number(JsonNode value) {
+        return value.isNumber() ? String.format(Locale.ROOT, "%.4f", value.asDouble()) : "";
     }
 
     private static void printRuns(JsonNode study, PrintWriter out) {

@@ -8,6 +8,8 @@ import io.transferlab.core.events.SplitManifestPublished;
 import io.transferlab.core.events.StudyRequested;
 import io.transferlab.core.events.Topics;
 import io.transferlab.core.events.TrainingProgress;
+import io.transferlab.core.events.CheckpointCreated;
+import io.transferlab.core.events.EvaluationCompleted;
 import io.transferlab.core.events.TransferLabEvent;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.platform.testing.KafkaTestClient;
@@ -139,6 +141,60 @@ class StudyResourceTests {
         deadLetters.await(r -> r.value().equals(poison), 1, WAIT);
         await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
                 .body("state", equalTo("FAILED")).body("failureReason", containsString("class folder 'x' is empty")));
+    }
+
+    @Test
+    void resultsAggregateTrainingCheckpointsAndEvaluationsIntoTheTable() throws Exception {
+        // only ft asked: the trainer also trains fe (ft starts from its head), and the table shows both
+        String id = post(Map.of("datasetPath", datasetFolder(), "sizes", List.of("small"), "strategies", List.of("ft")));
+        SplitManifestPublished small = split(id, "small");
+        send(small);
+        send(TrainingProgress.queued(id, small.runId(), null, "queued at the trainer: fe,ft"));
+        send(TrainingProgress.epoch(id, small.runId(), "fe", 1, 30, 2.5, 2.1, 0.4));
+        send(checkpoint(small, "fe", 12));
+        // an evaluation may overtake the checkpoint event (another topic): the result still ends COMPLETE
+        send(EvaluationCompleted.of(id, small.runId(), "fe", 0.71, 0.69, 0.71, 5, "evaluations/fe.json"));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
+                .body("state", equalTo("TRAINING")).body("runs[0].state", equalTo("TRAINING"))
+                .body("results.find { it.strategy == 'fe' }.state", equalTo("COMPLETE"))
+                .body("results.find { it.strategy == 'fe' }.epochs", equalTo(12)));
+
+        send(TrainingProgress.epoch(id, small.runId(), "ft", 3, 50, 1.5, 1.2, 0.6));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id + "/results").then()
+                .body("find { it.strategy == 'ft' }.state", equalTo("TRAINING")));
+        send(checkpoint(small, "ft", 20));
+        EvaluationCompleted ft = EvaluationCompleted.of(id, small.runId(), "ft", 0.8, 0.78, 0.8, 5, "evaluations/ft.json");
+        send(ft);
+        send(ft);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
+                .body("state", equalTo("COMPLETE")).body("runs[0].state", equalTo("COMPLETE")));
+
+        given().get("/studies/" + id + "/results").then().statusCode(200)
+                .body("strategy", org.hamcrest.Matchers.contains("fe", "ft"))
+                .body("microF1", org.hamcrest.Matchers.contains(0.71f, 0.8f))
+                .body("trainImages", org.hamcrest.Matchers.everyItem(equalTo(10)));
+        String csv = given().accept("text/csv").get("/studies/" + id + "/results").then().statusCode(200)
+                .extract().asString();
+        assertThat(csv.lines()).hasSize(3);
+        assertThat(csv.lines().skip(2).findFirst().orElseThrow())
+                .startsWith(small.runId() + ",small,42,ft,COMPLETE,10,5,5,0.800000,0.780000,0.800000,20,");
+        assertThat(given().get("/studies/" + id + "/results?format=csv").then().statusCode(200).extract().asString())
+                .isEqualTo(csv);
+        given().get("/studies/" + id + "/results?format=xml").then().statusCode(400).body("error", containsString("xml"));
+        // a finished study's event stream sends its final state once and ends
+        String events = given().accept("text/event-stream").get("/studies/" + id + "/events").then().statusCode(200)
+                .extract().asString();
+        assertThat(events.lines().filter(l -> l.startsWith("data:")).toList()).singleElement().asString()
+                .contains("\"state\":\"COMPLETE\"").contains("\"resultsComplete\":2").contains("\"resultsTotal\":2");
+        given().redirects().follow(false).get("/studies/" + id + "/report").then().statusCode(303)
+                .header("Location", containsString("/report.html?study=" + id));
+        given().get("/report.html").then().statusCode(200).body(containsString("chart-f1"));
+        given().get("/webjars/echarts/dist/echarts.min.js").then().statusCode(200);
+    }
+
+    private static CheckpointCreated checkpoint(SplitManifestPublished split, String strategy, int epochs) {
+        return CheckpointCreated.of(split.studyId(), split.runId(), strategy, "checkpoints/" + strategy + ".json",
+                "c".repeat(64), split.manifestRef(), split.manifestSha256(), epochs, epochs - 2, 3.5, "none");
     }
 
     private static SplitManifestPublished split(String studyId, String size) {

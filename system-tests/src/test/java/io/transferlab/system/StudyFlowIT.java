@@ -43,6 +43,8 @@ class StudyFlowIT {
     private static final Duration STUDY = Duration.ofMinutes(6);
     private static RunningSystem system;
     private static KafkaTestClient kafka;
+    /** The study the second test runs to completion; the report page test draws it. */
+    private static String completedStudy;
 
     @BeforeAll
     static void start() throws Exception {
@@ -105,6 +107,7 @@ class StudyFlowIT {
         String id = postStudy("datasets/colours", List.of("fe", "ft"));
 
         JsonPath study = awaitComplete(id);
+        completedStudy = id;
         assertThat(study.getList("runs.state")).hasSize(3).containsOnly("COMPLETE");
         assertThat(study.getList("results")).hasSize(6);
 
@@ -150,9 +153,37 @@ class StudyFlowIT {
 
     @Test
     @Order(3)
+    void theReportPageDrawsTheTableAndChartsWithTheStudysNumbers() throws Exception {
+        Assumptions.assumeTrue(completedStudy != null, "needs the completed study of the previous test");
+        Assumptions.assumeTrue(ReportPage.chromium().isPresent(), "no headless Chromium (apt-get install chromium)");
+        JsonPath results = given().baseUri(RunningSystem.url("gateway")).get("/studies/" + completedStudy + "/results")
+                .then().extract().jsonPath();
+        // the page is reached the way users reach it: through the study's report link
+        String page = given().baseUri(RunningSystem.url("gateway")).redirects().follow(false)
+                .get("/studies/" + completedStudy + "/report").then().statusCode(303).extract().header("Location");
+
+        ReportPage.Rendered rendered = ReportPage.render(java.net.URI.create(RunningSystem.url("gateway")).resolve(page).toString(),
+                Path.of("target/report-page.png").toAbsolutePath());
+
+        assertThat(rendered.screenshot()).exists().isNotEmptyFile();
+        assertThat(rendered.dom()).contains("data-rendered=\"6\"").contains("data-state=\"COMPLETE\"");
+        // the F1 chart is an SVG whose bar labels are the study's micro-F1 values, rounded as the page rounds them
+        String f1Chart = rendered.section("chart-f1");
+        assertThat(f1Chart).contains("<svg");
+        for (Double f1 : results.getList("microF1", Double.class)) {
+            assertThat(f1Chart).contains(String.format(java.util.Locale.ROOT, "%.3f", f1));
+        }
+        assertThat(rendered.section("chart-decrease")).contains("<svg").contains("training images lost");
+        assertThat(rendered.dom().split("<tr data-strategy=", -1)).hasSize(7);
+        assertThat(rendered.dom()).contains("/webjars/echarts/dist/echarts.min.js");
+    }
+
+    @Test
+    @Order(4)
     void aTrainerCrashingMidRunResumesAndNoRunIsLostOrDuplicated() throws Exception {
         var checkpoints = kafka.follow(Topics.CHECKPOINT_CREATED);
         String id = postStudy("datasets/more-colours", List.of("ft"));
+        ServerSentEvents live = ServerSentEvents.open(RunningSystem.url("gateway") + "/studies/" + id + "/events");
 
         // wait until a fine-tuning run is between two epochs, then kill the trainer the hard way
         await().atMost(STUDY).pollInterval(Duration.ofMillis(50)).until(() -> given()
@@ -173,10 +204,16 @@ class StudyFlowIT {
         assertThat(distinct).hasSize(6);
         assertThat(checkpoints.collect(r -> r.value().contains(id), Duration.ofSeconds(3))).hasSize(6);
         assertThat(Files.readString(system.log("trainer-service"))).contains("resumed");
+
+        // the live stream showed the study moving (epochs, evaluations) and ended with it complete
+        List<String> events = live.awaitEnd(WAIT);
+        assertThat(events.size()).isGreaterThan(3);
+        assertThat(events).anyMatch(e -> e.contains("epoch"));
+        assertThat(events.get(events.size() - 1)).contains("\"state\":\"COMPLETE\"").contains("\"resultsComplete\":6");
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aStudyRequestDeliveredTwiceHasOneEffect() {
         var requests = kafka.follow(Topics.STUDY_REQUESTED);
         var manifests = kafka.follow(Topics.SPLIT_MANIFEST_PUBLISHED);
@@ -194,7 +231,7 @@ class StudyFlowIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void everyServiceServesHealthOpenApiAndSwaggerUi() {
         for (String service : RunningSystem.PORTS.keySet()) {
             given().baseUri(RunningSystem.url(service)).get("/q/health").then().statusCode(200)
@@ -213,7 +250,7 @@ class StudyFlowIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anEmptyClassFailsTheStudyWithTheReason() {
         String id = postStudy("datasets/with-empty-class", List.of("fe", "ft"));
         await().atMost(WAIT).untilAsserted(() -> given().baseUri(RunningSystem.url("gateway"))

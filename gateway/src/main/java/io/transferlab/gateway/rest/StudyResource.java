@@ -5,7 +5,12 @@ import io.transferlab.gateway.mapping.StudyRequest;
 import io.transferlab.gateway.mapping.StudyView;
 import io.transferlab.gateway.repository.Study;
 import io.transferlab.gateway.repository.StudyRun;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.transferlab.gateway.mapping.StudyProgress;
+import io.transferlab.gateway.service.StudyProgressStream;
 import io.transferlab.gateway.service.StudyService;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -35,6 +40,9 @@ public class StudyResource {
 
     @Inject
     StudyService studies;
+
+    @Inject
+    StudyProgressStream progress;
 
     @POST
     @Operation(summary = "Start a study: split the dataset, train and evaluate every run")
@@ -85,5 +93,31 @@ public class StudyResource {
                 ? Response.ok(ResultRow.csv(rows), "text/csv")
                         .header("Content-Disposition", "attachment; filename=\"study-" + id + "-results.csv\"").build()
                 : Response.ok(rows, MediaType.APPLICATION_JSON).build();
+    }
+
+    @GET
+    @Path("/{id}/report")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The study's report page: the results table and the seed's figures")
+    @APIResponse(responseCode = "303", description = "To the report page of this study")
+    public Response report(@PathParam("id") String id) {
+        if (Study.findById(id) == null) {
+            throw new NotFoundException("no study " + id);
+        }
+        return Response.seeOther(java.net.URI.create("/report.html?study=" + id)).build();
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Live progress of a study as Server-Sent Events: one event whenever it changes, until it"
+            + " is complete or failed")
+    public Multi<StudyProgress> events(@PathParam("id") String id) {
+        if (Study.findById(id) == null) {
+            throw new NotFoundException("no study " + id);
+        }
+        return progress.follow(id);
     }
 }
