@@ -85,6 +85,28 @@ class StudyResourceTests {
     }
 
     @Test
+    void aRerunIsANewStudyWithTheSameRequest() throws Exception {
+        String dataset = datasetFolder();
+        String id = post(Map.of("datasetPath", dataset, "sizes", List.of("small"), "strategies", List.of("fe-aug"),
+                "seeds", List.of(7), "classLimit", 3));
+        var requests = kafka.follow(Topics.STUDY_REQUESTED);
+
+        String rerun = given().post("/studies/" + id + "/rerun").then().statusCode(201)
+                .body("rerunOf", equalTo(id)).body("state", equalTo("REQUESTED")).extract().path("id");
+
+        assertThat(rerun).isNotEqualTo(id);
+        StudyRequested requested = EventCodec.fromJson(
+                requests.await(r -> r.value().contains(rerun), 1, WAIT).get(0).value(), StudyRequested.class);
+        assertThat(requested.datasetPath()).isEqualTo(dataset);
+        assertThat(requested.sizes()).containsExactly("small");
+        assertThat(requested.strategies()).containsExactly("fe-aug");
+        assertThat(requested.seeds()).containsExactly(7L);
+        assertThat(requested.classLimit()).isEqualTo(3);
+        given().get("/studies/" + rerun).then().body("rerunOf", equalTo(id));
+        given().post("/studies/" + UUID.randomUUID() + "/rerun").then().statusCode(404);
+    }
+
+    @Test
     void badRequestsAreRefusedWithTheReasonAndStoreNothing() throws Exception {
         String dataset = datasetFolder();
         int before = given().get("/studies").then().statusCode(200).extract().path("size()");

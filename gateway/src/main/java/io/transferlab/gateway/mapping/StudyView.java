@@ -11,7 +11,7 @@ import java.util.List;
 public record StudyView(String id, String state, String failureReason, String datasetPath, String preset,
                         List<String> sizes, List<String> strategies, List<Long> seeds, String backbone,
                         Integer classLimit, int expectedRuns, Instant createdAt, Instant updatedAt, List<RunView> runs,
-                        List<ResultRow> results) {
+                        List<ResultRow> results, String rerunOf) {
 
     public record RunView(String runId, String splitName, Long seed, String state, String message, Integer trainSize,
                           Integer valSize, Integer testSize, Integer classCount, String datasetVersion,
@@ -32,7 +32,7 @@ public record StudyView(String id, String state, String failureReason, String da
         return new StudyView(study.id, study.state.name(), study.failureReason, study.datasetPath, study.preset,
                 split(study.sizes), split(study.strategies), split(study.seeds).stream().map(Long::valueOf).toList(),
                 study.backbone, study.classLimit, study.expectedRuns, study.createdAt, study.updatedAt,
-                runs.stream().map(RunView::of).toList(), results);
+                runs.stream().map(RunView::of).toList(), results, study.rerunOf);
     }
 
     private static List<String> split(String joined) {

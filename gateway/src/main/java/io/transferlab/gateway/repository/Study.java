@@ -36,6 +36,9 @@ public class Study extends PanacheEntityBase {
     public State state;
     @Column(name = "failure_reason")
     public String failureReason;
+    /** The study this one repeats, if it is a rerun. */
+    @Column(name = "rerun_of")
+    public String rerunOf;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

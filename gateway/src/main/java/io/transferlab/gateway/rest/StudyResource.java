@@ -54,6 +54,19 @@ public class StudyResource {
                 .entity(StudyView.of(study, List.of())).build();
     }
 
+    @POST
+    @Path("/{id}/rerun")
+    @Operation(summary = "Run a study again with the same request, as a new study that points to this one")
+    @APIResponse(responseCode = "201", description = "The new study, in state REQUESTED")
+    public Response rerun(@PathParam("id") String id, @Context UriInfo uri) {
+        Study rerun = studies.rerun(id);
+        if (rerun == null) {
+            throw new NotFoundException("no study " + id);
+        }
+        return Response.created(uri.getBaseUriBuilder().path("studies").path(rerun.id).build())
+                .entity(StudyView.of(rerun, List.of())).build();
+    }
+
     @GET
     @Operation(summary = "All studies, newest first")
     public List<StudyView> list() {

@@ -83,6 +83,24 @@ public class StudyService {
         return study;
     }
 
+    /** A new study with the same request (the dataset is split again, so a changed dataset is picked up). */
+    @Transactional
+    public Study rerun(String studyId) {
+        Study original = Study.findById(studyId);
+        if (original == null) {
+            return null;
+        }
+        Study rerun = create(new StudyRequest(original.datasetPath, original.preset, split(original.sizes),
+                split(original.strategies), split(original.seeds).stream().map(Long::valueOf).toList(),
+                original.backbone, original.classLimit));
+        rerun.rerunOf = original.id;
+        return rerun;
+    }
+
+    private static List<String> split(String joined) {
+        return java.util.Arrays.stream(joined.split(",")).filter(s -> !s.isBlank()).toList();
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void onSplitPublished(SplitManifestPublished event) {
         Study study = lockStudy(event.studyId());
