@@ -56,6 +56,7 @@ public class StudyResource {
 
     @POST
     @Path("/{id}/rerun")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Run a study again with the same request, as a new study that points to this one")
     @APIResponse(responseCode = "201", description = "The new study, in state REQUESTED")
     public Response rerun(@PathParam("id") String id, @Context UriInfo uri) {
