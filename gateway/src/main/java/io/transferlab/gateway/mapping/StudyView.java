@@ -4,7 +4,6 @@ import io.transferlab.gateway.repository.Study;
 import io.transferlab.gateway.repository.StudyRun;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
 /** A study and its runs as the API shows them. */
@@ -30,12 +29,9 @@ public record StudyView(String id, String state, String failureReason, String da
     /** With the results table (one row per strategy and training set). */
     public static StudyView of(Study study, List<StudyRun> runs, List<ResultRow> results) {
         return new StudyView(study.id, study.state.name(), study.failureReason, study.datasetPath, study.preset,
-                split(study.sizes), split(study.strategies), split(study.seeds).stream().map(Long::valueOf).toList(),
+                study.sizeList(), study.strategyList(), study.seedList(),
                 study.backbone, study.classLimit, study.expectedRuns, study.createdAt, study.updatedAt,
                 runs.stream().map(RunView::of).toList(), results, study.rerunOf);
     }
 
-    private static List<String> split(String joined) {
-        return Arrays.stream(joined.split(",")).filter(s -> !s.isBlank()).toList();
-    }
 }

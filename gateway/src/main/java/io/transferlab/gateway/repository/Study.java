@@ -9,6 +9,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 
 /** A study as the gateway keeps it: what was asked for and how far it got. */
 @Entity
@@ -43,4 +45,20 @@ public class Study extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    public List<String> sizeList() {
+        return split(sizes);
+    }
+
+    public List<String> strategyList() {
+        return split(strategies);
+    }
+
+    public List<Long> seedList() {
+        return split(seeds).stream().map(Long::valueOf).toList();
+    }
+
+    private static List<String> split(String joined) {
+        return Arrays.stream(joined.split(",")).filter(s -> !s.isBlank()).toList();
+    }
 }

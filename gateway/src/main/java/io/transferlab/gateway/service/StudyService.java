@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** Creates studies from requests and follows them through the events of the other services. */
@@ -90,15 +91,10 @@ public class StudyService {
         if (original == null) {
             return null;
         }
-        Study rerun = create(new StudyRequest(original.datasetPath, original.preset, split(original.sizes),
-                split(original.strategies), split(original.seeds).stream().map(Long::valueOf).toList(),
-                original.backbone, original.classLimit));
+        Study rerun = create(new StudyRequest(original.datasetPath, original.preset, original.sizeList(),
+                original.strategyList(), original.seedList(), original.backbone, original.classLimit));
         rerun.rerunOf = original.id;
         return rerun;
-    }
-
-    private static List<String> split(String joined) {
-        return java.util.Arrays.stream(joined.split(",")).filter(s -> !s.isBlank()).toList();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -133,24 +129,21 @@ public class StudyService {
             run.advance(StudyRun.State.QUEUED, event.message());
             run.persist();
         } else if (event.strategy() != null) {
-            run.advance(StudyRun.State.TRAINING, null);
-            run.persist();
-            RunResult result = RunResult.of(event.studyId(), event.runId(), event.strategy());
-            if (event.phase() == TrainingProgress.Phase.EPOCH) {
-                result.advance(RunResult.State.TRAINING);
-                if (result.epoch == null || event.epoch() >= result.epoch) {
-                    result.epoch = event.epoch();
-                    result.maxEpochs = event.maxEpochs();
-                    result.trainLoss = event.trainLoss();
-                    result.valLoss = event.valLoss();
-                    result.valAccuracy = event.valAccuracy();
+            updateResult(study, event.runId(), event.strategy(), result -> {
+                if (event.phase() == TrainingProgress.Phase.EPOCH) {
+                    result.advance(RunResult.State.TRAINING);
+                    if (result.epoch == null || event.epoch() >= result.epoch) {
+                        result.epoch = event.epoch();
+                        result.maxEpochs = event.maxEpochs();
+                        result.trainLoss = event.trainLoss();
+                        result.valLoss = event.valLoss();
+                        result.valAccuracy = event.valAccuracy();
+                    }
+                } else {
+                    result.advance(RunResult.State.EVALUATING);
+                    result.message = event.message();
                 }
-            } else {
-                result.advance(RunResult.State.EVALUATING);
-                result.message = event.message();
-            }
-            result.persist();
-            followResults(study, run);
+            });
         }
         refresh(study);
     }
@@ -161,18 +154,14 @@ public class StudyService {
         if (study == null) {
             return;
         }
-        StudyRun run = runOf(event.studyId(), event.runId());
-        run.advance(StudyRun.State.TRAINING, null);
-        run.persist();
-        RunResult result = RunResult.of(event.studyId(), event.runId(), event.strategy());
-        result.advance(RunResult.State.EVALUATING);
-        result.epochs = event.epochs();
-        result.bestEpoch = event.bestEpoch();
-        result.trainSeconds = event.trainSeconds();
-        result.augmentationMode = event.augmentationMode();
-        result.checkpointRef = event.checkpointRef();
-        result.persist();
-        followResults(study, run);
+        updateResult(study, event.runId(), event.strategy(), result -> {
+            result.advance(RunResult.State.EVALUATING);
+            result.epochs = event.epochs();
+            result.bestEpoch = event.bestEpoch();
+            result.trainSeconds = event.trainSeconds();
+            result.augmentationMode = event.augmentationMode();
+            result.checkpointRef = event.checkpointRef();
+        });
         refresh(study);
     }
 
@@ -182,19 +171,26 @@ public class StudyService {
         if (study == null) {
             return;
         }
-        StudyRun run = runOf(event.studyId(), event.runId());
-        run.advance(StudyRun.State.TRAINING, null);
+        updateResult(study, event.runId(), event.strategy(), result -> {
+            result.advance(RunResult.State.COMPLETE);
+            result.microF1 = event.microF1();
+            result.macroF1 = event.macroF1();
+            result.top1Accuracy = event.top1Accuracy();
+            result.testImages = event.testImages();
+            result.evaluationRef = event.evaluationRef();
+        });
+        refresh(study);
+    }
+
+    /** Applies one event's news to a strategy's result (created on first mention), then the run follows its results. */
+    private static void updateResult(Study study, String runId, String strategy, Consumer<RunResult> update) {
+        StudyRun run = runOf(study.id, runId);
+        run.advance(StudyRun.State.TRAINING, null); // a run first heard of through a result is past its queueing
         run.persist();
-        RunResult result = RunResult.of(event.studyId(), event.runId(), event.strategy());
-        result.advance(RunResult.State.COMPLETE);
-        result.microF1 = event.microF1();
-        result.macroF1 = event.macroF1();
-        result.top1Accuracy = event.top1Accuracy();
-        result.testImages = event.testImages();
-        result.evaluationRef = event.evaluationRef();
+        RunResult result = RunResult.of(study.id, runId, strategy);
+        update.accept(result);
         result.persist();
         followResults(study, run);
-        refresh(study);
     }
 
     /**
@@ -222,7 +218,7 @@ public class StudyService {
 
     /** What the trainer trains for each run: the asked strategies and the feature extraction fine-tuning starts from. */
     public static List<String> plannedStrategies(Study study) {
-        return Strategy.trainingPlan(java.util.Arrays.stream(study.strategies.split(",")).map(Strategy::of).toList())
+        return Strategy.trainingPlan(study.strategyList().stream().map(Strategy::of).toList())
                 .stream().map(Strategy::id).toList();
     }
 

@@ -55,7 +55,8 @@ public class RunTrainer {
         }
     }
 
-    private record Parts(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test) {
+    /** A training set's manifest classes and its three parts, hashed. */
+    private record Parts(List<String> classes, List<ImageRef> train, List<ImageRef> val, List<ImageRef> test) {
     }
 
     public TrainingQueue.TrainedRun train(TrainingJob job, TrainingSet set, BooleanSupplier stopping) {
@@ -89,9 +90,8 @@ public class RunTrainer {
                     TrainingSettings.featureExtraction(set.seed).withMaxEpochs(config.featureExtractionEpochs()),
                     augmentation, listener, progress);
         }
-        SplitManifest manifest = manifest(set);
         Path json = Checkpoint.write(storage.resolve(folder), strategy.id(), new Checkpoint(Checkpoint.FORMAT_VERSION,
-                strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(), engine.imageSize(), manifest.classes(),
+                strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(), engine.imageSize(), parts.classes(),
                 outcome.augmentationMode(), outcome.history(), null, null), outcome.tailWeights());
         return new TrainingQueue.TrainedRun(storage.referenceOf(json), Checksums.sha256(json),
                 outcome.history().epochs().size(), outcome.history().bestEpoch(), outcome.trainSeconds(),
@@ -109,15 +109,12 @@ public class RunTrainer {
         return loaded.params();
     }
 
-    private SplitManifest manifest(TrainingSet set) {
-        return new SplitManifestStore(storage).load(set.manifestRef, set.manifestSha256);
-    }
-
     private synchronized Parts images(TrainingSet set) {
         if (!set.runId.equals(imagesOfRun)) {
-            SplitManifest manifest = manifest(set);
-            Path dataset = new SplitManifestStore(storage).datasetFolder(manifest);
-            images = new Parts(ImageRef.of(dataset, manifest.train()), ImageRef.of(dataset, manifest.val()),
+            SplitManifestStore manifests = new SplitManifestStore(storage);
+            SplitManifest manifest = manifests.load(set.manifestRef, set.manifestSha256);
+            Path dataset = manifests.datasetFolder(manifest);
+            images = new Parts(manifest.classes(), ImageRef.of(dataset, manifest.train()), ImageRef.of(dataset, manifest.val()),
                     ImageRef.of(dataset, manifest.test()));
             imagesOfRun = set.runId;
         }
