@@ -51,10 +51,6 @@ public final class QueueWorker<J> {
         }
     }
 
-    public boolean stopping() {
-        return stopping;
-    }
-
     private void loop() {
         while (!stopping) {
             Optional<J> next;
