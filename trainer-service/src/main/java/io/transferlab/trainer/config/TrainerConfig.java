@@ -20,6 +20,17 @@ public interface TrainerConfig {
     @WithDefault("50")
     int fineTuningEpochs();
 
+    /**
+     * Fine-tuning epochs for particular training sizes, e.g. {@code large=6,medium=8}: a cap that fits a long study
+     * on a CPU (the larger the set, the longer an epoch); sizes not named get {@link #fineTuningEpochs()}.
+     */
+    Optional<String> fineTuningEpochsBySize();
+
+    /** The fine-tuning epochs of a training size. */
+    default int fineTuningEpochs(String size) {
+        return EpochCaps.parse(fineTuningEpochsBySize().orElse("")).getOrDefault(size, fineTuningEpochs());
+    }
+
     /** views (K augmented views through the frozen prefix once; CPU) or online (a full forward per step; GPU). */
     @WithDefault("views")
     String augmentationMode();

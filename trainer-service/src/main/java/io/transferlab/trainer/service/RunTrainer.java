@@ -77,13 +77,14 @@ public class RunTrainer {
             LOG.infof("%s of run %s resumed from its epoch checkpoint (epoch %d reported before the restart)",
                     strategy.id(), set.runId, job.epoch);
         } else {
-            LOG.infof("training %s of run %s (%s, %d/%d/%d images)", strategy.id(), set.runId, set.splitName,
-                    parts.train().size(), parts.val().size(), parts.test().size());
+            LOG.infof("training %s of run %s (%s, %d/%d/%d images, at most %d epochs)", strategy.id(), set.runId,
+                    set.splitName, parts.train().size(), parts.val().size(), parts.test().size(),
+                    strategy.fineTuning() ? config.fineTuningEpochs(set.splitName) : config.featureExtractionEpochs());
         }
         RunOutcome outcome;
         if (strategy.fineTuning()) {
             outcome = engine.fineTuning(parts.train(), parts.val(), parts.test(), set.classCount,
-                    TrainingSettings.fineTuning(set.seed).withMaxEpochs(config.fineTuningEpochs()), augmentation,
+                    TrainingSettings.fineTuning(set.seed).withMaxEpochs(config.fineTuningEpochs(set.splitName)), augmentation,
                     featureExtractionHead(set, strategy), listener, progress);
         } else {
             outcome = engine.featureExtraction(parts.train(), parts.val(), parts.test(), set.classCount,
