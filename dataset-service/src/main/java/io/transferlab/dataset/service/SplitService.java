@@ -45,6 +45,9 @@ public class SplitService {
     @Inject
     EventPublisher publisher;
 
+    @Inject
+    DatasetRegistry registry;
+
     @Transactional(Transactional.TxType.MANDATORY)
     public List<SplitSet> split(StudyRequested request) {
         List<SplitSet> sets = new ArrayList<>();
@@ -52,6 +55,7 @@ public class SplitService {
         try {
             StudyPreset preset = StudyPreset.named(request.preset());
             DatasetIndex index = DatasetScanner.scan(storage.resolve(request.datasetPath()));
+            registry.observe(index);
             if (request.classLimit() != null) {
                 index = index.firstClasses(request.classLimit());
             }

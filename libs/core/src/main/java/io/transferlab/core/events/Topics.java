@@ -14,6 +14,7 @@ public final class Topics {
     public static final String CHECKPOINT_CREATED = "checkpoint-created";
     public static final String EVALUATION_COMPLETED = "evaluation-completed";
     public static final String RUN_FAILED = "run-failed";
+    public static final String DATASET_VERSION_CHANGED = "dataset-version-changed";
     /** Where consumers put records they could not process, with the reason in a header. */
     public static final String DEAD_LETTER = "dead-letter";
 
@@ -23,7 +24,8 @@ public final class Topics {
             TrainingProgress.class, TRAINING_PROGRESS,
             CheckpointCreated.class, CHECKPOINT_CREATED,
             EvaluationCompleted.class, EVALUATION_COMPLETED,
-            RunFailed.class, RUN_FAILED);
+            RunFailed.class, RUN_FAILED,
+            DatasetVersionChanged.class, DATASET_VERSION_CHANGED);
 
     private Topics() {
     }
@@ -31,7 +33,8 @@ public final class Topics {
     /** Every topic, the dead-letter topic included. */
     public static java.util.List<String> all() {
         return java.util.List.of(STUDY_REQUESTED, SPLIT_MANIFEST_PUBLISHED, TRAINING_PROGRESS, CHECKPOINT_CREATED,
-                EVALUATION_COMPLETED, RUN_FAILED, DEAD_LETTER);
+                EVALUATION_COMPLETED, RUN_FAILED,
+                DATASET_VERSION_CHANGED, DEAD_LETTER);
     }
 
     public static String of(TransferLabEvent event) {

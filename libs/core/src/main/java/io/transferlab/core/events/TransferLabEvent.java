@@ -8,7 +8,7 @@ import java.time.Instant;
  */
 public sealed interface TransferLabEvent
         permits StudyRequested, SplitManifestPublished, TrainingProgress, CheckpointCreated, EvaluationCompleted,
-        RunFailed {
+        RunFailed, DatasetVersionChanged {
 
     /** The contract version this code writes and reads. */
     int SCHEMA_VERSION = 1;
@@ -17,6 +17,7 @@ public sealed interface TransferLabEvent
 
     String eventId();
 
+    /** The study the event belongs to; null only for events about a dataset ({@link DatasetVersionChanged}). */
     String studyId();
 
     Instant occurredAt();

@@ -68,4 +68,17 @@ class EventCodecTest {
         assertThat(Topics.of(StudyRequested.class)).isEqualTo(Topics.STUDY_REQUESTED);
         assertThat(Topics.of(RunFailed.of("s", null, "x", "y", "z"))).isEqualTo(Topics.RUN_FAILED);
     }
+
+    @Test
+    void aDatasetVersionChangeTravelsUnderItsDatasetNotAStudy() {
+        DatasetVersionChanged changed = DatasetVersionChanged.of("flowers", "datasets/flowers102", "oxford-102",
+                "cde44d0f218a1af3", "0123456789abcdef", 102, 8189, 0);
+        String json = EventCodec.toJson(changed);
+        assertThat(json).doesNotContain("studyId");
+        assertThat(EventCodec.fromJson(json, DatasetVersionChanged.class)).isEqualTo(changed);
+        assertThat(changed.key()).isEqualTo("flowers");
+        assertThat(Topics.of(changed)).isEqualTo(Topics.DATASET_VERSION_CHANGED);
+        assertThatThrownBy(() -> EventCodec.fromJson(json.replace("0123456789abcdef", "cde44d0f218a1af3"),
+                DatasetVersionChanged.class)).hasMessageContaining("must differ from 'previousVersion'");
+    }
 }
