@@ -9,6 +9,7 @@ import io.transferlab.core.events.StudyRequested;
 import io.transferlab.core.events.Topics;
 import io.transferlab.core.events.TrainingProgress;
 import io.transferlab.core.events.CheckpointCreated;
+import io.transferlab.core.events.DatasetVersionChanged;
 import io.transferlab.core.events.EvaluationCompleted;
 import io.transferlab.core.events.TransferLabEvent;
 import io.transferlab.core.storage.StorageRoot;
@@ -214,18 +215,62 @@ class StudyResourceTests {
         given().get("/webjars/echarts/dist/echarts.min.js").then().statusCode(200);
     }
 
+    @Test
+    void aNewDatasetVersionRerunsTheStudiesThatFollowItOnceAndTheirVersionsAreCompared() throws Exception {
+        String dataset = datasetFolder();
+        String following = post(Map.of("datasetPath", dataset, "sizes", List.of("small"), "rerunOnChange", true));
+        String notFollowing = post(Map.of("datasetPath", dataset, "sizes", List.of("small")));
+        String onNewVersion = post(Map.of("datasetPath", dataset, "sizes", List.of("small"), "rerunOnChange", true,
+                "classLimit", 3));
+        given().get("/studies/" + following).then().body("rerunOnChange", equalTo(true));
+        given().get("/studies/" + notFollowing).then().body("rerunOnChange", equalTo(false));
+        send(split(following, "small", "v1"));
+        send(split(notFollowing, "small", "v1"));
+        send(split(onNewVersion, "small", "v2-first3"));   // split after the change: already on v2
+        for (String id : List.of(following, notFollowing, onNewVersion)) {
+            await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then().body("runs", hasSize(1)));
+        }
+        var requests = kafka.follow(Topics.STUDY_REQUESTED);
+
+        DatasetVersionChanged changed = DatasetVersionChanged.of("ds", dataset, "image-folder", "v1", "v2", 2, 20, 0);
+        send(changed);
+        send(changed);   // delivered twice: still one rerun
+
+        StudyRequested rerun = EventCodec.fromJson(requests.await(r -> r.value().contains(dataset), 1, WAIT).get(0).value(),
+                StudyRequested.class);
+        assertThat(requests.collect(r -> r.value().contains(dataset), Duration.ofSeconds(4))).hasSize(1);
+        assertThat(rerun.sizes()).containsExactly("small");
+        given().get("/studies/" + rerun.studyId()).then().statusCode(200).body("rerunOf", equalTo(following))
+                .body("rerunOnChange", equalTo(false))
+                .body("triggerReason", containsString("version v1 → v2"));
+
+        send(split(rerun.studyId(), "small", "v2"));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + following + "/versions").then()
+                .statusCode(200).body("studyId", equalTo(List.of(following, rerun.studyId())))
+                .body("datasetVersions", equalTo(List.of(List.of("v1"), List.of("v2")))));
+        // from the rerun's side the family is the same, the study it repeats first
+        given().get("/studies/" + rerun.studyId() + "/versions").then()
+                .body("studyId", equalTo(List.of(following, rerun.studyId())));
+        given().get("/studies/" + notFollowing + "/versions").then().body("studyId", equalTo(List.of(notFollowing)));
+        given().get("/studies/" + UUID.randomUUID() + "/versions").then().statusCode(404);
+    }
+
     private static CheckpointCreated checkpoint(SplitManifestPublished split, String strategy, int epochs) {
         return CheckpointCreated.of(split.studyId(), split.runId(), strategy, "checkpoints/" + strategy + ".json",
                 "c".repeat(64), split.manifestRef(), split.manifestSha256(), epochs, epochs - 2, 3.5, "none");
     }
 
     private static SplitManifestPublished split(String studyId, String size) {
+        return split(studyId, size, "v1");
+    }
+
+    private static SplitManifestPublished split(String studyId, String size, String datasetVersion) {
         return new SplitManifestPublished(TransferLabEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), studyId,
-                UUID.randomUUID().toString(), Instant.now(), "datasets/x", "v1", size, 42, 10, 5, 5, 2,
+                UUID.randomUUID().toString(), Instant.now(), "datasets/x", datasetVersion, size, 42, 10, 5, 5, 2,
                 "manifests/" + studyId + "/" + size + ".json", "b".repeat(64), 0, List.of("fe", "ft"), "resnet50");
     }
 
     private static void send(TransferLabEvent event) {
-        kafka.send(Topics.of(event), event.studyId(), EventCodec.toJson(event));
+        kafka.send(Topics.of(event), event.key(), EventCodec.toJson(event));
     }
 }

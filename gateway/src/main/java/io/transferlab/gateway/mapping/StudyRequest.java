@@ -20,5 +20,14 @@ public record StudyRequest(
         @Schema(description = "ImageNet backbone", defaultValue = "resnet50")
         String backbone,
         @Schema(description = "Keep only the first N classes (quick runs)")
-        Integer classLimit) {
+        Integer classLimit,
+        @Schema(description = "Rerun the study when the dataset-service finds a new content version of the dataset",
+                defaultValue = "false")
+        Boolean rerunOnChange) {
+
+    /** A request without following the dataset. */
+    public StudyRequest(String datasetPath, String preset, List<String> sizes, List<String> strategies, List<Long> seeds,
+                        String backbone, Integer classLimit) {
+        this(datasetPath, preset, sizes, strategies, seeds, backbone, classLimit, null);
+    }
 }

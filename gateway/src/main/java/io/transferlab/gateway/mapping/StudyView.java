@@ -10,7 +10,8 @@ import java.util.List;
 public record StudyView(String id, String state, String failureReason, String datasetPath, String preset,
                         List<String> sizes, List<String> strategies, List<Long> seeds, String backbone,
                         Integer classLimit, int expectedRuns, Instant createdAt, Instant updatedAt, List<RunView> runs,
-                        List<ResultRow> results, String rerunOf) {
+                        List<ResultRow> results, String rerunOf, boolean rerunOnChange, String triggerReason,
+                        List<String> datasetVersions) {
 
     public record RunView(String runId, String splitName, Long seed, String state, String message, Integer trainSize,
                           Integer valSize, Integer testSize, Integer classCount, String datasetVersion,
@@ -31,7 +32,9 @@ public record StudyView(String id, String state, String failureReason, String da
         return new StudyView(study.id, study.state.name(), study.failureReason, study.datasetPath, study.preset,
                 study.sizeList(), study.strategyList(), study.seedList(),
                 study.backbone, study.classLimit, study.expectedRuns, study.createdAt, study.updatedAt,
-                runs.stream().map(RunView::of).toList(), results, study.rerunOf);
+                runs.stream().map(RunView::of).toList(), results, study.rerunOf, study.rerunOnChange,
+                study.triggerReason, runs.stream().map(r -> r.datasetVersion).filter(java.util.Objects::nonNull)
+                        .distinct().toList());
     }
 
 }

@@ -2,6 +2,7 @@ package io.transferlab.gateway.messaging;
 
 import io.smallrye.common.annotation.Blocking;
 import io.transferlab.core.events.CheckpointCreated;
+import io.transferlab.core.events.DatasetVersionChanged;
 import io.transferlab.core.events.EvaluationCompleted;
 import io.transferlab.core.events.RunFailed;
 import io.transferlab.core.events.SplitManifestPublished;
@@ -57,5 +58,12 @@ public class StudyEventsConsumer {
     @Transactional
     public void runFailed(String json) {
         inbox.processOnce(json, RunFailed.class, studies::onRunFailed);
+    }
+
+    @Incoming(Topics.DATASET_VERSION_CHANGED)
+    @Blocking
+    @Transactional
+    public void datasetVersionChanged(String json) {
+        inbox.processOnce(json, DatasetVersionChanged.class, studies::onDatasetVersionChanged);
     }
 }

@@ -41,6 +41,12 @@ public class Study extends PanacheEntityBase {
     /** The study this one repeats, if it is a rerun. */
     @Column(name = "rerun_of")
     public String rerunOf;
+    /** Whether a new content version of the dataset reruns this study. */
+    @Column(name = "rerun_on_change")
+    public boolean rerunOnChange;
+    /** What started a rerun: a user's request, or a new dataset version (null for a study a user posted). */
+    @Column(name = "trigger_reason")
+    public String triggerReason;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

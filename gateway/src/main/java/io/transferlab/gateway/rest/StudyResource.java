@@ -2,6 +2,7 @@ package io.transferlab.gateway.rest;
 
 import io.transferlab.gateway.mapping.ResultRow;
 import io.transferlab.gateway.mapping.StudyRequest;
+import io.transferlab.gateway.mapping.StudyVersion;
 import io.transferlab.gateway.mapping.StudyView;
 import io.transferlab.gateway.repository.Study;
 import io.transferlab.gateway.repository.StudyRun;
@@ -84,6 +85,19 @@ public class StudyResource {
             throw new NotFoundException("no study " + id);
         }
         return StudyView.of(study, StudyRun.ofStudy(id), studies.results(study));
+    }
+
+    @GET
+    @Path("/{id}/versions")
+    @Operation(summary = "The study and its reruns (by request or on a new dataset version), oldest first: the "
+            + "dataset version each ran on and its results, for comparing versions")
+    public List<StudyVersion> versions(@PathParam("id") String id) {
+        Study study = Study.findById(id);
+        if (study == null) {
+            throw new NotFoundException("no study " + id);
+        }
+        return studies.family(study).stream()
+                .map(s -> StudyVersion.of(StudyView.of(s, StudyRun.ofStudy(s.id), studies.results(s)), s)).toList();
     }
 
     @GET

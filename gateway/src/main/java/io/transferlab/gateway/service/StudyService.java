@@ -1,6 +1,7 @@
 package io.transferlab.gateway.service;
 
 import io.transferlab.core.events.CheckpointCreated;
+import io.transferlab.core.events.DatasetVersionChanged;
 import io.transferlab.core.events.EvaluationCompleted;
 import io.transferlab.core.events.RunFailed;
 import io.transferlab.core.events.SplitManifestPublished;
@@ -33,6 +34,8 @@ import java.util.stream.Collectors;
 /** Creates studies from requests and follows them through the events of the other services. */
 @ApplicationScoped
 public class StudyService {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StudyService.class);
 
     @Inject
     StorageRoot storage;
@@ -74,6 +77,7 @@ public class StudyService {
         study.seeds = seeds.stream().map(String::valueOf).collect(Collectors.joining(","));
         study.backbone = backbone;
         study.classLimit = request.classLimit();
+        study.rerunOnChange = Boolean.TRUE.equals(request.rerunOnChange());
         study.expectedRuns = sizes.size() * seeds.size();
         study.state = Study.State.REQUESTED;
         study.createdAt = Instant.now();
@@ -88,13 +92,60 @@ public class StudyService {
     @Transactional
     public Study rerun(String studyId) {
         Study original = Study.findById(studyId);
-        if (original == null) {
-            return null;
-        }
+        return original == null ? null : rerun(original, "rerun of " + original.id + " requested");
+    }
+
+    private Study rerun(Study original, String reason) {
         Study rerun = create(new StudyRequest(original.datasetPath, original.preset, original.sizeList(),
                 original.strategyList(), original.seedList(), original.backbone, original.classLimit));
         rerun.rerunOf = original.id;
+        rerun.triggerReason = reason;
         return rerun;
+    }
+
+    /**
+     * A dataset has a new content version: every study of that folder that follows its dataset reruns on it,
+     * unless its own training sets already come from that version. The rerun does not follow the dataset itself
+     * (the study that does stays the one that reruns), so one change gives one rerun per following study.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onDatasetVersionChanged(DatasetVersionChanged event) {
+        List<Study> following = Study.list("datasetPath = ?1 and rerunOnChange = true order by createdAt",
+                event.datasetPath());
+        for (Study study : following) {
+            List<String> versions = StudyRun.ofStudy(study.id).stream().map(r -> r.datasetVersion)
+                    .filter(java.util.Objects::nonNull).map(StudyService::fullDatasetVersion).distinct().toList();
+            if (versions.equals(List.of(event.version()))) {
+                continue;
+            }
+            Study rerun = rerun(study, "dataset " + event.datasetPath() + " changed: version " + event.previousVersion()
+                    + " → " + event.version());
+            LOG.infof("study %s reruns as %s: %s", study.id, rerun.id, rerun.triggerReason);
+        }
+    }
+
+    /** A study of the first N classes splits version {@code V-firstN} of dataset version V. */
+    static String fullDatasetVersion(String version) {
+        return version.replaceFirst("-first\\d+$", "");
+    }
+
+    /** A study and the reruns that came from it, and theirs: the root first, then by creation time. */
+    public List<Study> family(Study study) {
+        Study root = study;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (root.rerunOf != null && seen.add(root.id)) {
+            Study parent = Study.findById(root.rerunOf);
+            if (parent == null) {
+                break;
+            }
+            root = parent;
+        }
+        List<Study> family = new java.util.ArrayList<>(List.of(root));
+        for (int i = 0; i < family.size(); i++) {
+            family.addAll(Study.<Study>list("rerunOf = ?1 order by createdAt", family.get(i).id));
+        }
+        family.subList(1, family.size()).sort(java.util.Comparator.comparing(s -> s.createdAt));
+        return family;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
