@@ -5,7 +5,9 @@
 #
 #   deploy/local/run.sh [--data DIR] [--classes N] [--strategies fe,ft] [--keep-running] [--no-build]
 #
-# --data DIR      the Flowers-102 folder (Oxford layout or ImageFolder); default ../shared/datasets/flowers102
+# --data DIR      the Flowers-102 folder (Oxford layout or ImageFolder); without it, Flowers-102 is downloaded from
+#                 its official site (checksums verified, an interrupted download resumes) into
+#                 $TRANSFERLAB_DATASETS_DIR/flowers102 (default ~/.cache/transferlab/datasets/flowers102)
 # --classes N     only the first N classes, for a quick look
 # --keep-running  leave everything running at the end (stop later with deploy/local/stop.sh)
 # Everything this script started is stopped when it ends or is interrupted, unless --keep-running.
@@ -13,7 +15,7 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN_DIR="${TRANSFERLAB_RUN_DIR:-$REPO/.run}"
-DATA="$REPO/../shared/datasets/flowers102"
+DATA=""
 CLASSES=""
 STRATEGIES="fe,ft"
 KEEP=false
@@ -27,13 +29,15 @@ while [[ $# -gt 0 ]]; do
     --strategies) STRATEGIES="$2"; shift 2 ;;
     --keep-running) KEEP=true; shift ;;
     --no-build) BUILD=false; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-[[ -d "$DATA" ]] || { echo "dataset folder $DATA does not exist (give one with --data DIR)" >&2; exit 2; }
-DATA="$(cd "$DATA" && pwd)"
+if [[ -n "$DATA" ]]; then
+  [[ -d "$DATA" ]] || { echo "dataset folder $DATA does not exist (give one with --data DIR)" >&2; exit 2; }
+  DATA="$(cd "$DATA" && pwd)"
+fi
 
 cleanup() {
   if [[ "$KEEP" == false ]]; then
@@ -56,12 +60,20 @@ deploy/local/fetch-weights.sh
 # shellcheck disable=SC1091
 source "$RUN_DIR/env"
 
+if [[ -z "$DATA" ]]; then
+  DATA="${TRANSFERLAB_DATASETS_DIR:-$HOME/.cache/transferlab/datasets}/flowers102"
+  echo "no --data: Oxford 102 Flowers from its official site into $DATA (checksums verified)"
+  cli/transferlab fetch --dest "$DATA" >/dev/null
+fi
+
 # The dataset enters the storage root as a link: nothing is copied, and the services see it under datasets/.
 name="$(basename "$DATA")"
 mkdir -p "$TRANSFERLAB_STORAGE_ROOT/datasets"
 ln -sfn "$DATA" "$TRANSFERLAB_STORAGE_ROOT/datasets/$name"
 
 deploy/local/services.sh start
+# registered (or rescanned, when it already is) at the dataset-service: images per class, unreadable files, version
+cli/transferlab register --dataset-service "http://127.0.0.1:${DATASET_SERVICE_PORT:-8081}" --path "datasets/$name"
 
 args=(submit --gateway "http://127.0.0.1:${GATEWAY_PORT:-8080}" --dataset "datasets/$name" --preset seed-2020
       --strategies "$STRATEGIES" --until "$UNTIL")

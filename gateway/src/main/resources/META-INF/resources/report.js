@@ -48,7 +48,7 @@ function renderTable(rows) {
     tr.dataset.size = r.size;
     for (const cell of [r.size, r.seed, r.strategy, r.state, r.trainImages, r.valImages, r.testImages,
       fmt(r.microF1), fmt(r.macroF1), fmt(r.top1Accuracy),
-      r.epochs === null ? '' : r.epochs + ' (' + r.bestEpoch + ')', r.augmentationMode || '', fmt(r.trainSeconds, 0)]) {
+      r.epochs !== null ? r.epochs + ' (' + r.bestEpoch + ')' : (r.epoch ? 'epoch ' + r.epoch + '/' + r.maxEpochs : ''), r.augmentationMode || '', fmt(r.trainSeconds, 0)]) {
       const td = document.createElement('td');
       td.textContent = cell === null || cell === undefined ? '' : cell;
       tr.appendChild(td);
@@ -157,10 +157,58 @@ function renderCurve(study, rows) {
   }, true);
 }
 
+/** The study beside its reruns: a table of who ran on which dataset version, and micro-F1 per version. */
+function renderVersions(family) {
+  const section = document.getElementById('versions-section');
+  section.hidden = family.length < 2;
+  if (section.hidden) return;
+  const label = v => (v.datasetVersions.join(', ') || '?') + ' · ' + v.studyId.slice(0, 8);
+  const body = document.querySelector('#versions tbody');
+  body.innerHTML = '';
+  for (const v of family) {
+    const tr = document.createElement('tr');
+    tr.dataset.study = v.studyId;
+    if (v.studyId === studyId) tr.className = 'current';
+    const link = document.createElement('a');
+    link.href = '/report.html?study=' + v.studyId;
+    link.textContent = v.studyId;
+    for (const cell of [link, v.datasetVersions.join(', '), v.triggerReason || 'posted by a user', v.state]) {
+      const td = document.createElement('td');
+      if (cell instanceof Node) td.appendChild(cell); else td.textContent = cell;
+      tr.appendChild(td);
+    }
+    body.appendChild(tr);
+  }
+  const keys = [];
+  for (const v of family) {
+    for (const r of completed(v.results)) {
+      const key = r.size + ' ' + r.strategy;
+      if (!keys.includes(key)) keys.push(key);
+    }
+  }
+  chart('chart-versions').setOption({
+    tooltip: {trigger: 'axis'}, legend: {data: family.map(label)},
+    xAxis: {type: 'category', data: keys, name: 'size, strategy'},
+    yAxis: {type: 'value', min: 0, max: 1, name: 'micro-F1'},
+    series: family.map(v => {
+      const stats = bySizeAndStrategy(v.results);
+      return {
+        name: label(v), type: 'bar',
+        label: {show: true, position: 'top', formatter: p => p.value === null ? '' : Number(p.value).toFixed(3)},
+        data: keys.map(k => {
+          const s = stats[k.replace(' ', '|')];
+          return s ? Number(s.f1.toFixed(4)) : null;
+        })
+      };
+    })
+  }, true);
+}
+
 async function refresh() {
-  const [study, rows] = await Promise.all([
+  const [study, rows, family] = await Promise.all([
     fetch('/studies/' + studyId).then(r => { if (!r.ok) throw new Error('no study ' + studyId); return r.json(); }),
-    fetch('/studies/' + studyId + '/results').then(r => r.json())]);
+    fetch('/studies/' + studyId + '/results').then(r => r.json()),
+    fetch('/studies/' + studyId + '/versions').then(r => r.json())]);
   document.getElementById('study-id').textContent = study.id;
   document.getElementById('summary').textContent = 'Dataset ' + study.datasetPath + ', preset ' + study.preset
     + ', sizes ' + study.sizes.join(', ') + ', strategies ' + study.strategies.join(', ') + ', seeds '
@@ -174,6 +222,7 @@ async function refresh() {
   renderDecrease(rows);
   renderAugmentation(rows);
   renderCurve(study, rows);
+  renderVersions(family);
   document.body.dataset.rendered = String(completed(rows).length);
   return study;
 }

@@ -52,6 +52,9 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "Keep only the first N classes.")
     Integer classes;
 
+    @Option(names = "--rerun-on-change", description = "Rerun the study when its dataset gets a new content version.")
+    boolean rerunOnChange;
+
     @Option(names = "--until", defaultValue = "COMPLETE",
             description = "Follow until the study reaches this state: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Until until;
@@ -74,6 +77,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (classes != null) {
             body.put("classLimit", classes);
         }
+        body.put("rerunOnChange", rerunOnChange);
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(gateway.resolve("/studies"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
@@ -118,7 +122,8 @@ final class SubmitCommand implements Callable<Integer> {
         return 3;
     }
 
-    private static String summary(JsonNode study) {
+    /** One line about where a study is: its state, its training sets and results, what is still running. */
+    static String summary(JsonNode study) {
         StringBuilder line = new StringBuilder(study.path("state").asText());
         JsonNode results = study.path("results");
         long complete = 0;
@@ -137,6 +142,13 @@ final class SubmitCommand implements Callable<Integer> {
             if (!state.equals("COMPLETE")) {
                 line.append(" | ").append(result.path("size").asText()).append(' ').append(result.path("strategy").asText())
                         .append(": ").append(state.toLowerCase(Locale.ROOT));
+                if (state.equals("TRAINING") && result.path("maxEpochs").asInt() > 0) {
+                    line.append(" epoch ").append(result.path("epoch").asInt()).append('/')
+                            .append(result.path("maxEpochs").asInt());
+                    if (result.path("valAccuracy").isNumber()) {
+                        line.append(String.format(Locale.ROOT, " (val acc %.3f)", result.path("valAccuracy").asDouble()));
+                    }
+                }
             }
         }
         return line.toString();

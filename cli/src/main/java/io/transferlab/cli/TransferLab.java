@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The transferlab command. */
 @Command(name = "transferlab", mixinStandardHelpOptions = true, version = "transferlab 0.1.0",
         description = "How much labelled data do you need when you start from an ImageNet network?",
-        subcommands = {ScanCommand.class, SplitCommand.class, StudyCommand.class, BenchCommand.class, SubmitCommand.class})
+        subcommands = {ScanCommand.class, SplitCommand.class, StudyCommand.class, BenchCommand.class, SubmitCommand.class, FetchCommand.class, RegisterCommand.class})
 public final class TransferLab {
 
     public static void main(String[] args) {

@@ -41,6 +41,7 @@ class StudyFlowIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Duration STUDY = Duration.ofMinutes(6);
+    private static Path storageRoot;
     private static RunningSystem system;
     private static KafkaTestClient kafka;
     /** The study the second test runs to completion; the report page test draws it. */
@@ -58,6 +59,8 @@ class StudyFlowIT {
         TestImages.imageFolder(storage.resolve("datasets/more-colours"), 3, 40);
         TestImages.imageFolder(storage.resolve("datasets/with-empty-class"), 2, 12);
         Files.createDirectories(storage.resolve("datasets/with-empty-class/zinnia"));
+        TestImages.imageFolder(storage.resolve("datasets/growing"), 3, 12);
+        storageRoot = storage;
         kafka = new KafkaTestClient();
         system = RunningSystem.start(storage, target.resolve("it-logs"), weights);
     }
@@ -265,5 +268,50 @@ class StudyFlowIT {
                 .body("state", equalTo("FAILED"))
                 .body("failureReason", containsString("class folder 'zinnia'"))
                 .body("runs", hasSize(0)));
+    }
+
+    @Test
+    @Order(8)
+    void aNewDatasetVersionRerunsTheStudyThatFollowsItAndTheReportShowsBoth() throws Exception {
+        String dataset = given().baseUri(RunningSystem.url("dataset-service")).contentType(ContentType.JSON)
+                .body(Map.of("path", "datasets/growing", "name", "growing")).post("/datasets")
+                .then().statusCode(201).body("classes.images", equalTo(List.of(12, 12, 12))).extract().path("id");
+        String id = given().baseUri(RunningSystem.url("gateway")).contentType(ContentType.JSON)
+                .body(Map.of("datasetPath", "datasets/growing", "strategies", List.of("fe"), "rerunOnChange", true))
+                .post("/studies").then().statusCode(201).extract().path("id");
+        JsonPath first = awaitComplete(id);
+        String firstVersion = first.getString("datasetVersions[0]");
+
+        // more images for one class, then a rescan: a new version, and the study reruns on it by itself
+        for (int i = 0; i < 8; i++) {
+            TestImages.writeJpeg(storageRoot.resolve("datasets/growing/class0/added-" + i + ".jpg"), 500 + i, 30 + 20 * i);
+        }
+        given().baseUri(RunningSystem.url("dataset-service")).post("/datasets/" + dataset + "/scan").then()
+                .statusCode(200).body("changed", equalTo(true)).body("previousVersion", equalTo(firstVersion))
+                .body("dataset.classes.images", equalTo(List.of(20, 12, 12)));
+        await().atMost(STUDY).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> given()
+                .baseUri(RunningSystem.url("gateway")).get("/studies/" + id + "/versions").then().statusCode(200)
+                .body("", hasSize(2)).body("state", equalTo(List.of("COMPLETE", "COMPLETE"))));
+        JsonPath versions = given().baseUri(RunningSystem.url("gateway")).get("/studies/" + id + "/versions")
+                .then().extract().jsonPath();
+        String rerun = versions.getString("studyId[1]");
+        String secondVersion = versions.getString("datasetVersions[1][0]");
+        assertThat(secondVersion).isNotEqualTo(firstVersion);
+        assertThat(versions.getString("triggerReason[1]")).contains(firstVersion + " → " + secondVersion);
+        assertThat(versions.getList("results[1].trainImages", Integer.class))
+                .isNotEqualTo(versions.getList("results[0].trainImages", Integer.class));
+
+        Assumptions.assumeTrue(ReportPage.chromium().isPresent(), "no headless Chromium (apt-get install chromium)");
+        ReportPage.Rendered rendered = ReportPage.render(RunningSystem.url("gateway") + "/report.html?study=" + id,
+                Path.of("target/report-page-versions.png").toAbsolutePath());
+        assertThat(rendered.dom()).contains("data-study=\"" + rerun + "\"").contains(secondVersion)
+                .doesNotContainPattern("<section id=\"versions-section\" hidden");
+        String chart = rendered.section("chart-versions");
+        assertThat(chart).contains("<svg");
+        for (int v = 0; v < 2; v++) {
+            for (Double f1 : versions.getList("results[" + v + "].microF1", Double.class)) {
+                assertThat(chart).contains(String.format(java.util.Locale.ROOT, "%.3f", f1));
+            }
+        }
     }
 }

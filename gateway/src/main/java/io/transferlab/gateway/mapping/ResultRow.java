@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 public record ResultRow(String runId, String size, Long seed, String strategy, String state, Integer trainImages,
                         Integer valImages, Integer testImages, Double microF1, Double macroF1, Double top1Accuracy,
                         Integer epochs, Integer bestEpoch, Double trainSeconds, String augmentationMode,
-                        String datasetVersion, String message) {
+                        String datasetVersion, String message, Integer epoch, Integer maxEpochs,
+                        Double valAccuracy) {
 
     static final String CSV_HEADER = "run_id,size,seed,strategy,state,train_images,val_images,test_images,micro_f1,"
             + "macro_f1,top1_accuracy,epochs,best_epoch,train_seconds,augmentation_mode,dataset_version";
@@ -33,7 +34,7 @@ public record ResultRow(String runId, String size, Long seed, String strategy, S
             rows.add(new ResultRow(run.runId, run.splitName, run.seed, result.key.strategy(), result.state.name(),
                     run.trainSize, run.valSize, run.testSize, result.microF1, result.macroF1, result.top1Accuracy,
                     result.epochs, result.bestEpoch, result.trainSeconds, result.augmentationMode, run.datasetVersion,
-                    result.message));
+                    result.message, result.epoch, result.maxEpochs, result.valAccuracy));
         }
         rows.sort(Comparator.comparingInt((ResultRow r) -> position(sizeOrder, r.size()))
                 .thenComparing(r -> r.seed() == null ? 0 : r.seed())
