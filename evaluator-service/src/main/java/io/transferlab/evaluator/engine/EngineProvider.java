@@ -3,7 +3,6 @@ package io.transferlab.evaluator.engine;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.evaluator.config.EvaluatorConfig;
 import io.transferlab.ml.engine.TransferEngine;
-import io.transferlab.ml.weights.ImageNetWeights;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,11 +15,6 @@ import java.nio.file.Path;
  */
 @ApplicationScoped
 public class EngineProvider {
-
-    static {
-        // DJL otherwise looks for engine updates on the internet and stalls without one
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    }
 
     @Inject
     EvaluatorConfig config;
@@ -36,9 +30,8 @@ public class EngineProvider {
             engine = null;
         }
         if (engine == null) {
-            Path weights = config.weightsDir().map(Path::of).orElseGet(ImageNetWeights::cacheDir);
-            engine = new TransferEngine(ImageNetWeights.resnet50(weights), storage.resolve(config.featureCache()),
-                    Math.max(2, Runtime.getRuntime().availableProcessors()), config.inferenceBatch(), imageSize);
+            engine = TransferEngine.open(config.weightsDir().map(Path::of), storage.resolve(config.featureCache()),
+                    config.inferenceBatch(), imageSize);
         }
         return engine;
     }

@@ -7,6 +7,7 @@ import io.transferlab.core.storage.Checksums;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.evaluator.repository.Evaluation;
 import io.transferlab.platform.messaging.EventPublisher;
+import io.transferlab.platform.work.QueueTable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -16,7 +17,6 @@ import org.jboss.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -85,14 +85,11 @@ public class EvaluationQueue {
     /** The next evaluation: an interrupted one first, then the oldest queued; marked RUNNING. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<Evaluation> claimNext() {
-        @SuppressWarnings("unchecked")
-        List<Evaluation> next = em.createNativeQuery("select * from evaluation where state in ('RUNNING', 'QUEUED')"
-                        + " order by case state when 'RUNNING' then 0 else 1 end, id limit 1 for update skip locked",
-                Evaluation.class).getResultList();
+        Optional<Evaluation> next = QueueTable.claimNext(em, "evaluation", Evaluation.class);
         if (next.isEmpty()) {
-            return Optional.empty();
+            return next;
         }
-        Evaluation evaluation = next.get(0);
+        Evaluation evaluation = next.get();
         evaluation.state = Evaluation.State.RUNNING;
         return Optional.of(evaluation);
     }

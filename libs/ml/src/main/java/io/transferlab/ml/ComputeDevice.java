@@ -8,6 +8,11 @@ public final class ComputeDevice {
 
     public static final String ENGINE = "PyTorch";
 
+    static {
+        // DJL otherwise looks for engine updates on the internet and stalls without one; -Dai.djl.offline=false wins
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    }
+
     private ComputeDevice() {
     }
 

@@ -2,7 +2,6 @@ package io.transferlab.trainer.engine;
 
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.ml.engine.TransferEngine;
-import io.transferlab.ml.weights.ImageNetWeights;
 import io.transferlab.trainer.config.TrainerConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,11 +16,6 @@ import java.nio.file.Path;
 @ApplicationScoped
 public class EngineProvider {
 
-    static {
-        // DJL otherwise looks for engine updates on the internet and stalls without one
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    }
-
     @Inject
     TrainerConfig config;
 
@@ -32,9 +26,8 @@ public class EngineProvider {
 
     public synchronized TransferEngine engine() {
         if (engine == null) {
-            Path weights = config.weightsDir().map(Path::of).orElseGet(ImageNetWeights::cacheDir);
-            engine = new TransferEngine(ImageNetWeights.resnet50(weights), storage.resolve(config.featureCache()),
-                    Math.max(2, Runtime.getRuntime().availableProcessors()), config.inferenceBatch(), config.imageSize());
+            engine = TransferEngine.open(config.weightsDir().map(Path::of), storage.resolve(config.featureCache()),
+                    config.inferenceBatch(), config.imageSize());
         }
         return engine;
     }

@@ -7,6 +7,7 @@ import io.transferlab.ml.train.EpochStats;
 import io.transferlab.platform.messaging.EventPublisher;
 import io.transferlab.trainer.repository.TrainingJob;
 import io.transferlab.trainer.repository.TrainingSet;
+import io.transferlab.platform.work.QueueTable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -45,14 +46,11 @@ public class TrainingQueue {
     /** The next job for the device: an interrupted one first, then the oldest queued; marked RUNNING. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<TrainingJob> claimNext() {
-        @SuppressWarnings("unchecked")
-        List<TrainingJob> next = em.createNativeQuery("select * from training_job where state in ('RUNNING', 'QUEUED')"
-                        + " order by case state when 'RUNNING' then 0 else 1 end, id limit 1 for update skip locked",
-                TrainingJob.class).getResultList();
+        Optional<TrainingJob> next = QueueTable.claimNext(em, "training_job", TrainingJob.class);
         if (next.isEmpty()) {
-            return Optional.empty();
+            return next;
         }
-        TrainingJob job = next.get(0);
+        TrainingJob job = next.get();
         job.state = TrainingJob.State.RUNNING;
         job.startedAt = job.startedAt == null ? Instant.now() : job.startedAt;
         return Optional.of(job);

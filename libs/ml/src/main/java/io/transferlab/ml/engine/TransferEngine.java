@@ -24,6 +24,7 @@ import io.transferlab.ml.train.HeadTrainer;
 import io.transferlab.ml.train.TailBlocks;
 import io.transferlab.ml.train.TrainingHistory;
 import io.transferlab.ml.train.TrainingSettings;
+import io.transferlab.ml.weights.ImageNetWeights;
 import io.transferlab.ml.weights.KerasWeightLoader;
 import io.transferlab.ml.weights.TfjsLayersModel;
 
@@ -60,6 +61,18 @@ public final class TransferEngine implements AutoCloseable {
     private final int lastUnitStage;
     private final Set<String> undecodable = new HashSet<>();
     private final int imageSize;
+
+    /**
+     * The engine a service runs: ResNet50 with the ImageNet weights from {@code weightsDir} (default: the weights
+     * cache, {@link ImageNetWeights#cacheDir()}), the feature cache at {@code featureCache}, a decoding thread per
+     * core (at least 2) and images resized to {@code imageSize}².
+     */
+    public static TransferEngine open(java.util.Optional<Path> weightsDir, Path featureCache, int inferenceBatch,
+                                      int imageSize) {
+        Path weights = weightsDir.orElseGet(ImageNetWeights::cacheDir);
+        return new TransferEngine(ImageNetWeights.resnet50(weights), featureCache,
+                Math.max(2, Runtime.getRuntime().availableProcessors()), inferenceBatch, imageSize);
+    }
 
     /** The seed's protocol: images resized to 224×224. */
     public TransferEngine(TfjsLayersModel weights, Path cacheRoot, int decodeThreads, int inferenceBatch) {
