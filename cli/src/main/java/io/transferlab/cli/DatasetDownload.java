@@ -182,12 +182,24 @@ final class DatasetDownload {
             } catch (IOException e) {
                 last = e;
                 progress.note(name + ": transfer interrupted (" + e.getMessage() + "), attempt " + attempt + " of " + ATTEMPTS);
+                if (attempt < ATTEMPTS) {
+                    pause(Duration.ofSeconds(1L << (attempt - 1)));   // 1, 2, 4 s: a flaky network gets time to recover
+                }
             } finally {
                 connection.disconnect();
             }
         }
         throw new DownloadException(name + ": could not download " + url + " after " + ATTEMPTS + " attempts: "
                 + last.getMessage(), last);
+    }
+
+    private static void pause(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DownloadException("download interrupted", e);
+        }
     }
 
     private static long rangeStart(String contentRange) throws IOException {
