@@ -1,5 +1,6 @@
 package io.transferlab.gateway.service;
 
+import io.transferlab.core.dataset.DatasetIndex;
 import io.transferlab.core.events.CheckpointCreated;
 import io.transferlab.core.events.DatasetVersionChanged;
 import io.transferlab.core.events.EvaluationCompleted;
@@ -114,7 +115,7 @@ public class StudyService {
                 event.datasetPath());
         for (Study study : following) {
             List<String> versions = StudyRun.ofStudy(study.id).stream().map(r -> r.datasetVersion)
-                    .filter(java.util.Objects::nonNull).map(StudyService::fullDatasetVersion).distinct().toList();
+                    .filter(java.util.Objects::nonNull).map(DatasetIndex::fullVersion).distinct().toList();
             if (versions.equals(List.of(event.version()))) {
                 continue;
             }
@@ -122,11 +123,6 @@ public class StudyService {
                     + " → " + event.version());
             LOG.infof("study %s reruns as %s: %s", study.id, rerun.id, rerun.triggerReason);
         }
-    }
-
-    /** A study of the first N classes splits version {@code V-firstN} of dataset version V. */
-    static String fullDatasetVersion(String version) {
-        return version.replaceFirst("-first\\d+$", "");
     }
 
     /** A study and the reruns that came from it, and theirs: the root first, then by creation time. */

@@ -73,22 +73,22 @@ public class RunTrainer {
                 throw new Stopped();
             }
         };
+        int maxEpochs = strategy.fineTuning() ? config.fineTuningEpochs(set.splitName) : config.featureExtractionEpochs();
         if (java.nio.file.Files.isDirectory(progress)) {
             LOG.infof("%s of run %s resumed from its epoch checkpoint (epoch %d reported before the restart)",
                     strategy.id(), set.runId, job.epoch);
         } else {
             LOG.infof("training %s of run %s (%s, %d/%d/%d images, at most %d epochs)", strategy.id(), set.runId,
-                    set.splitName, parts.train().size(), parts.val().size(), parts.test().size(),
-                    strategy.fineTuning() ? config.fineTuningEpochs(set.splitName) : config.featureExtractionEpochs());
+                    set.splitName, parts.train().size(), parts.val().size(), parts.test().size(), maxEpochs);
         }
         RunOutcome outcome;
         if (strategy.fineTuning()) {
             outcome = engine.fineTuning(parts.train(), parts.val(), parts.test(), set.classCount,
-                    TrainingSettings.fineTuning(set.seed).withMaxEpochs(config.fineTuningEpochs(set.splitName)), augmentation,
+                    TrainingSettings.fineTuning(set.seed).withMaxEpochs(maxEpochs), augmentation,
                     featureExtractionHead(set, strategy), listener, progress);
         } else {
             outcome = engine.featureExtraction(parts.train(), parts.val(), parts.test(), set.classCount,
-                    TrainingSettings.featureExtraction(set.seed).withMaxEpochs(config.featureExtractionEpochs()),
+                    TrainingSettings.featureExtraction(set.seed).withMaxEpochs(maxEpochs),
                     augmentation, listener, progress);
         }
         Path json = Checkpoint.write(storage.resolve(folder), strategy.id(), new Checkpoint(Checkpoint.FORMAT_VERSION,

@@ -25,6 +25,8 @@ public record DatasetIndex(String layout, Path root, List<String> classes, List<
         return counts;
     }
 
+    private static final String FIRST_CLASSES = "-first";
+
     /** The same dataset restricted to its first {@code n} classes (labels keep their meaning). */
     public DatasetIndex firstClasses(int n) {
         if (n >= classes.size()) {
@@ -37,6 +39,11 @@ public record DatasetIndex(String layout, Path root, List<String> classes, List<
             }
         }
         return new DatasetIndex(layout, root, classes.subList(0, n), kept, skipped,
-                contentVersion + "-first" + n);
+                contentVersion + FIRST_CLASSES + n);
+    }
+
+    /** The version of the whole dataset that a version of its first classes ({@code V-firstN}) was cut from. */
+    public static String fullVersion(String version) {
+        return version.replaceFirst(FIRST_CLASSES + "\\d+$", "");
     }
 }

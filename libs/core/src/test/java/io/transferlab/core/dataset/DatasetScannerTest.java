@@ -49,6 +49,17 @@ class DatasetScannerTest {
     }
 
     @Test
+    void aVersionOfTheFirstClassesNamesTheFullVersionItWasCutFrom() {
+        TestImages.imageFolder(dir, 3, 3);
+        DatasetIndex full = DatasetScanner.scan(dir);
+        DatasetIndex firstTwo = full.firstClasses(2);
+
+        assertThat(firstTwo.contentVersion()).isNotEqualTo(full.contentVersion());
+        assertThat(DatasetIndex.fullVersion(firstTwo.contentVersion())).isEqualTo(full.contentVersion());
+        assertThat(DatasetIndex.fullVersion(full.contentVersion())).isEqualTo(full.contentVersion());
+    }
+
+    @Test
     void clearErrorsForUnusableFolders() throws Exception {
         assertThatThrownBy(() -> DatasetScanner.scan(dir.resolve("missing")))
                 .isInstanceOf(DatasetScanException.class).hasMessageContaining("does not exist");
