@@ -11,6 +11,8 @@ import io.transferlab.core.split.SplitManifest;
 import io.transferlab.core.storage.Checksums;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.platform.testing.KafkaTestClient;
+import io.transferlab.platform.testing.OutboxProbe;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -106,10 +108,12 @@ class SplitFlowTests {
         String json = EventCodec.toJson(request);
 
         kafka.send(Topics.STUDY_REQUESTED, request.studyId(), json);
-        kafka.send(Topics.STUDY_REQUESTED, request.studyId(), json);
+        RecordMetadata duplicate = kafka.send(Topics.STUDY_REQUESTED, request.studyId(), json);
 
         manifests.await(r -> ofStudy(r, request.studyId()), 1, WAIT);
-        assertThat(manifests.collect(r -> ofStudy(r, request.studyId()), Duration.ofSeconds(4))).hasSize(1);
+        kafka.awaitConsumed(OutboxProbe.consumerGroup(), duplicate, WAIT);
+        OutboxProbe.awaitRelayed(WAIT);
+        assertThat(manifests.upToNow(r -> ofStudy(r, request.studyId()))).hasSize(1);
         given().queryParam("studyId", request.studyId()).get("/splits").then().statusCode(200).body("splits", hasSize(1));
     }
 

@@ -14,6 +14,9 @@ import io.transferlab.core.events.EvaluationCompleted;
 import io.transferlab.core.events.TransferLabEvent;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.platform.testing.KafkaTestClient;
+import io.transferlab.platform.testing.OutboxProbe;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -217,28 +220,37 @@ class StudyResourceTests {
 
     @Test
     void aNewDatasetVersionRerunsTheStudiesThatFollowItOnceAndTheirVersionsAreCompared() throws Exception {
+        var requests = kafka.follow(Topics.STUDY_REQUESTED);
         String dataset = datasetFolder();
         String following = post(Map.of("datasetPath", dataset, "sizes", List.of("small"), "rerunOnChange", true));
         String notFollowing = post(Map.of("datasetPath", dataset, "sizes", List.of("small")));
         String onNewVersion = post(Map.of("datasetPath", dataset, "sizes", List.of("small"), "rerunOnChange", true,
                 "classLimit", 3));
+        List<String> posted = List.of(following, notFollowing, onNewVersion);
         given().get("/studies/" + following).then().body("rerunOnChange", equalTo(true));
         given().get("/studies/" + notFollowing).then().body("rerunOnChange", equalTo(false));
         send(split(following, "small", "v1"));
         send(split(notFollowing, "small", "v1"));
         send(split(onNewVersion, "small", "v2-first3"));   // split after the change: already on v2
-        for (String id : List.of(following, notFollowing, onNewVersion)) {
+        for (String id : posted) {
             await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then().body("runs", hasSize(1)));
         }
-        var requests = kafka.follow(Topics.STUDY_REQUESTED);
+        // the follower reads from the class's mark, so the three studies' own requests are there, always
+        assertThat(requests.await(r -> posted.stream().anyMatch(id -> r.value().contains(id)), 3, WAIT)).hasSize(3);
 
-        DatasetVersionChanged changed = DatasetVersionChanged.of("ds", dataset, "image-folder", "v1", "v2", 2, 20, 0);
+        DatasetVersionChanged changed = DatasetVersionChanged.of("ds-" + UUID.randomUUID(), dataset, "image-folder",
+                "v1", "v2", 2, 20, 0);
         send(changed);
-        send(changed);   // delivered twice: still one rerun
+        RecordMetadata duplicate = send(changed);   // delivered twice: still one rerun
 
-        StudyRequested rerun = EventCodec.fromJson(requests.await(r -> r.value().contains(dataset), 1, WAIT).get(0).value(),
-                StudyRequested.class);
-        assertThat(requests.collect(r -> r.value().contains(dataset), Duration.ofSeconds(4))).hasSize(1);
+        // a rerun is a StudyRequested for the dataset whose study is none of the three posted
+        java.util.function.Predicate<ConsumerRecord<String, String>> aRerun = r -> r.value().contains(dataset)
+                && !posted.contains(EventCodec.fromJson(r.value(), StudyRequested.class).studyId());
+        StudyRequested rerun = EventCodec.fromJson(requests.await(aRerun, 1, WAIT).get(0).value(), StudyRequested.class);
+        // no second one: the gateway has consumed the duplicate and relayed everything it published
+        kafka.awaitConsumed(OutboxProbe.consumerGroup(), duplicate, WAIT);
+        OutboxProbe.awaitRelayed(WAIT);
+        assertThat(requests.upToNow(aRerun)).hasSize(1);
         assertThat(rerun.sizes()).containsExactly("small");
         given().get("/studies/" + rerun.studyId()).then().statusCode(200).body("rerunOf", equalTo(following))
                 .body("rerunOnChange", equalTo(false))
@@ -270,7 +282,7 @@ class StudyResourceTests {
                 "manifests/" + studyId + "/" + size + ".json", "b".repeat(64), 0, List.of("fe", "ft"), "resnet50");
     }
 
-    private static void send(TransferLabEvent event) {
-        kafka.send(Topics.of(event), event.key(), EventCodec.toJson(event));
+    private static RecordMetadata send(TransferLabEvent event) {
+        return kafka.send(Topics.of(event), event.key(), EventCodec.toJson(event));
     }
 }

@@ -104,6 +104,21 @@ final class RunningSystem implements AutoCloseable {
         return "http://127.0.0.1:" + PORTS.get(service);
     }
 
+    /** The consumer group of a service's channels (for {@code KafkaTestClient.awaitConsumed}). */
+    static String consumerGroup(String service) {
+        return service + "-system-test";
+    }
+
+    /**
+     * Waits until a service's outbox has nothing left to relay (its health check's {@code pending} is 0): every
+     * event it published before this call is on the broker.
+     */
+    static void awaitOutboxRelayed(String service, Duration timeout) {
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() ->
+                io.restassured.RestAssured.given().baseUri(url(service)).get("/q/health").then().extract().jsonPath()
+                        .getInt("checks.find { it.name == 'outbox' }.data.pending") == 0);
+    }
+
     private void awaitReady(String name, int port, Path logDir) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

@@ -9,6 +9,8 @@ import io.transferlab.core.events.TrainingProgress;
 import io.transferlab.core.split.TestManifests;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.platform.testing.KafkaTestClient;
+import io.transferlab.platform.testing.OutboxProbe;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -54,12 +56,14 @@ class TrainingSetIntakeTests {
         var progress = kafka.follow(Topics.TRAINING_PROGRESS);
 
         kafka.send(Topics.SPLIT_MANIFEST_PUBLISHED, event.studyId(), EventCodec.toJson(event));
-        kafka.send(Topics.SPLIT_MANIFEST_PUBLISHED, event.studyId(), EventCodec.toJson(event));
+        RecordMetadata duplicate = kafka.send(Topics.SPLIT_MANIFEST_PUBLISHED, event.studyId(), EventCodec.toJson(event));
 
         TrainingProgress queued = EventCodec.fromJson(progress.await(r -> ofRun(r, event.runId()), 1, WAIT).get(0).value(),
                 TrainingProgress.class);
         assertThat(queued.phase()).isEqualTo(TrainingProgress.Phase.QUEUED);
-        assertThat(progress.collect(r -> ofRun(r, event.runId()), Duration.ofSeconds(3))).hasSize(1);
+        kafka.awaitConsumed(OutboxProbe.consumerGroup(), duplicate, WAIT);
+        OutboxProbe.awaitRelayed(WAIT);
+        assertThat(progress.upToNow(r -> ofRun(r, event.runId()))).hasSize(1);
         given().queryParam("studyId", event.studyId()).get("/training-sets").then().statusCode(200)
                 .body("", hasSize(1))
                 .body("[0].state", equalTo("QUEUED"))

@@ -1,6 +1,7 @@
 package io.transferlab.core.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -38,7 +39,23 @@ public final class EventCodec {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new MalformedEventException("invalid " + kind + ": " + cause.getMessage(), e);
         } catch (JsonProcessingException e) {
-            throw new MalformedEventException("malformed " + kind + " JSON: " + e.getOriginalMessage(), e);
+            throw new MalformedEventException("malformed " + kind + " JSON: " + field(e) + e.getOriginalMessage(), e);
         }
+    }
+
+    /** "field 'seed': " when Jackson knows where in the record it failed (so the reason names the field). */
+    private static String field(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+            return "";
+        }
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : mapping.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "" : "field '" + path + "': ";
     }
 }

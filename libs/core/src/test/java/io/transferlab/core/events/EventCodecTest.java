@@ -54,6 +54,12 @@ class EventCodecTest {
                 "small", 1, 1, 1, 1, 2, "m.json", SHA, 0, List.of("fe"), "resnet50")).replace(SHA, "xyz");
         assertThatThrownBy(() -> EventCodec.fromJson(badSha, SplitManifestPublished.class))
                 .hasMessageContaining("'manifestSha256' is not a lowercase hex sha256");
+        // a number missing (null for a primitive) is named too, not only "Cannot map null into type long"
+        String noSeed = EventCodec.toJson(new SplitManifestPublished(1, "e3", "s1", "r1", Instant.now(), "d", "v",
+                "small", 1, 1, 1, 1, 2, "m.json", SHA, 0, List.of("fe"), "resnet50")).replace("\"seed\":1,", "\"seed\":null,");
+        assertThat(noSeed).contains("\"seed\":null");
+        assertThatThrownBy(() -> EventCodec.fromJson(noSeed, SplitManifestPublished.class))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("field 'seed'");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.transferlab.platform.messaging;
 
 import io.transferlab.core.events.EventCodec;
+import io.transferlab.core.events.MalformedEventException;
 import io.transferlab.core.events.Topics;
 import io.transferlab.core.events.TransferLabEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,10 +26,22 @@ public class EventInbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public <T extends TransferLabEvent> void processOnce(String json, Class<T> type, Consumer<T> handler) {
-        T event = EventCodec.fromJson(json, type);
-        if (firstDelivery(event, Topics.of(type))) {
+        String topic = Topics.of(type);
+        T event;
+        try {
+            event = EventCodec.fromJson(json, type);
+        } catch (MalformedEventException e) {
+            // one line: the dead-letter record keeps the record itself (MalformedEventLogFilter drops the trace)
+            LOG.warnf("refused a malformed record on %s (dead-lettered): %s", topic, oneLine(e.getMessage()));
+            throw e;
+        }
+        if (firstDelivery(event, topic)) {
             handler.accept(event);
         }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "no reason given" : message.replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** True the first time this event is seen; records it. */

@@ -1,22 +1,25 @@
 package io.transferlab.platform.testing;
 
+import io.transferlab.core.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,13 +28,27 @@ import java.util.function.Predicate;
 
 /**
  * A plain Kafka client for tests against the real broker: sends raw records (valid or malformed) and reads
- * what services publish, from the moment {@link #follow} was called.
+ * what services publish.
+ *
+ * <p>Every {@link #follow follower} reads from the client's <em>mark</em> — the end of every topic when the
+ * client was made (or {@link #mark()} was last called) — not from the moment {@code follow} is called. Services
+ * publish through an outbox relay, asynchronously, so "from now" would make what a test counts depend on the
+ * machine's timing (a follower started after a POST may or may not see the POST's own event). From the mark,
+ * a test sees every record caused since, always, and must tell its records apart by what identifies them.
+ *
+ * <p>To assert that something was <em>not</em> published (a duplicate delivery with no second effect) a test
+ * needs a condition, not a pause: {@link #awaitConsumed} waits until a service's consumer group has committed
+ * past a record the test sent (so the service has processed it), the service's outbox is then drained
+ * ({@code OutboxProbe} in-process, the outbox health check's {@code pending} for a process), and
+ * {@link Follower#upToNow} reads every record up to the topic's current end.
  */
 public final class KafkaTestClient implements AutoCloseable {
 
     private final String bootstrap;
     private final KafkaProducer<String, String> producer;
+    private final Admin admin;
     private final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
+    private Map<TopicPartition, Long> mark = Map.of();
 
     public KafkaTestClient() {
         this(System.getenv().getOrDefault("TRANSFERLAB_KAFKA_BOOTSTRAP", "127.0.0.1:19092"));
@@ -41,34 +58,84 @@ public final class KafkaTestClient implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        Topics.all().forEach(this::ensureTopic);
+        mark();
     }
 
-    public void send(String topic, String key, String value) {
+    /** Sends a record and waits for the broker's acknowledgement; returns where it landed. */
+    public RecordMetadata send(String topic, String key, String value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot send to " + topic, e);
         }
     }
 
-    /** Starts reading a topic from its current end. */
+    /** Moves the mark to the current end of every topic: later followers see only what is published after. */
+    public void mark() {
+        try (KafkaConsumer<String, String> probe = newConsumer()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : Topics.all()) {
+                probe.partitionsFor(topic, Duration.ofSeconds(20))
+                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            mark = Map.copyOf(probe.endOffsets(partitions, Duration.ofSeconds(20)));
+        }
+    }
+
+    /** Reads a topic from the mark: every record published since, whenever this is called. */
     public Follower follow(String topic) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        KafkaConsumer<String, String> consumer = newConsumer();
+        consumers.add(consumer);
+        ensureTopic(topic);
+        List<TopicPartition> assigned = consumer.partitionsFor(topic, Duration.ofSeconds(20)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(assigned);
+        for (TopicPartition partition : assigned) {
+            consumer.seek(partition, mark.getOrDefault(partition, 0L));
+        }
+        return new Follower(consumer, assigned);
+    }
+
+    /**
+     * Waits until the consumer group {@code group} has committed an offset past {@code sent}: the service
+     * behind it has processed that record (and every earlier one of its partition) and committed its
+     * transaction. The condition that replaces "wait a few seconds and see that nothing happened".
+     */
+    public void awaitConsumed(String group, RecordMetadata sent, Duration timeout) {
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long committed = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get().get(partition);
+                committed = offset == null ? -1 : offset.offset();
+                if (committed > sent.offset()) {
+                    return;
+                }
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot read the offsets of consumer group " + group, e);
+            }
+        }
+        throw new AssertionError("consumer group " + group + " did not get past " + partition + "@" + sent.offset()
+                + " within " + timeout + " (committed: " + committed + ")");
+    }
+
+    private KafkaConsumer<String, String> newConsumer() {
+        return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
-        consumers.add(consumer);
-        ensureTopic(topic);
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(20));
-        List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(assigned);
-        consumer.seekToEnd(assigned);
-        assigned.forEach(consumer::position); // fix the start now, not at the first poll
-        return new Follower(consumer);
     }
 
     private void ensureTopic(String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -83,15 +150,18 @@ public final class KafkaTestClient implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+        admin.close();
         consumers.forEach(KafkaConsumer::close);
     }
 
     public static final class Follower {
         private final KafkaConsumer<String, String> consumer;
+        private final List<TopicPartition> partitions;
         private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
-        private Follower(KafkaConsumer<String, String> consumer) {
+        private Follower(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
             this.consumer = consumer;
+            this.partitions = partitions;
         }
 
         /** Waits until {@code count} records matching the filter arrived; returns them (fails on time-out). */
@@ -111,11 +181,17 @@ public final class KafkaTestClient implements AutoCloseable {
             }
         }
 
-        /** Everything that arrived matching the filter during {@code window}. */
-        public List<ConsumerRecord<String, String>> collect(Predicate<ConsumerRecord<String, String>> filter,
-                                                            Duration window) {
-            long deadline = System.nanoTime() + window.toNanos();
-            while (System.nanoTime() < deadline) {
+        /**
+         * Every matching record the topic holds from the mark up to its end as of this call. Call it once the
+         * records that matter are known to be published (see {@link KafkaTestClient}), never after a pause.
+         */
+        public List<ConsumerRecord<String, String>> upToNow(Predicate<ConsumerRecord<String, String>> filter) {
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(20)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + partitions + " up to " + end + " within 60 s");
+                }
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
             }
             return seen.stream().filter(filter).toList();
