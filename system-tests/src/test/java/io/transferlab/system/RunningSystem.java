@@ -35,9 +35,13 @@ final class RunningSystem implements AutoCloseable {
      */
     static final List<String> TRAINING_SETTINGS = List.of("-Dtransferlab.trainer.image-size=64",
             "-Dtransferlab.trainer.feature-extraction-epochs=4", "-Dtransferlab.trainer.fine-tuning-epochs=15",
-            "-Dtransferlab.trainer.poll-interval=200ms", "-Dtransferlab.evaluator.poll-interval=200ms");
+            "-Dtransferlab.trainer.poll-interval=200ms", "-Dtransferlab.evaluator.poll-interval=200ms",
+            // a killed worker's job is taken again after 6 s, not the 60 s default
+            "-Dtransferlab.queue.lease=6s", "-Dtransferlab.queue.heartbeat=1s");
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** Ports of the replicas started by {@link #startReplica}, by instance name. */
+    private static final Map<String, Integer> replicaPorts = new java.util.concurrent.ConcurrentHashMap<>();
     final Path storageRoot;
     private final Path repo;
     private final Path logDir;
@@ -65,6 +69,30 @@ final class RunningSystem implements AutoCloseable {
     }
 
     private void launch(String name) throws IOException {
+        launch(name, name, PORTS.get(name));
+    }
+
+    /**
+     * Starts another instance of a service (its own port and log, the same database, consumer group and storage
+     * root as the first): replicas side by side, as a scaled-out deployment runs them.
+     */
+    void startReplica(String service, String instance, int port) throws Exception {
+        launch(service, instance, port);
+        replicaPorts.put(instance, port);
+        awaitReady(instance, port, logDir);
+    }
+
+    /** The operating-system process id of an instance (a service's name for its first instance). */
+    long pid(String instance) {
+        return processes.get(instance).pid();
+    }
+
+    boolean alive(String instance) {
+        Process process = processes.get(instance);
+        return process != null && process.isAlive();
+    }
+
+    private void launch(String name, String instance, int port) throws IOException {
         Path jar = repo.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the services first (./mvnw verify)");
@@ -72,7 +100,7 @@ final class RunningSystem implements AutoCloseable {
         String pg = "jdbc:postgresql://" + env("TRANSFERLAB_PG_HOST", "127.0.0.1") + ":" + env("TRANSFERLAB_PG_PORT", "55432");
         String database = "transferlab_" + name.replace("-service", "") + "_test";
         List<String> command = new ArrayList<>(List.of("java", "-Xmx768m",
-                "-Dquarkus.http.port=" + PORTS.get(name),
+                "-Dquarkus.http.port=" + port,
                 "-Dtransferlab.storage.root=" + storageRoot,
                 "-Dquarkus.datasource.jdbc.url=" + pg + "/" + database,
                 "-Dmp.messaging.connector.smallrye-kafka.group.id=" + name + "-system-test",
@@ -83,8 +111,8 @@ final class RunningSystem implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
-        processes.put(name, builder.start());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(instance + ".log").toFile()));
+        processes.put(instance, builder.start());
     }
 
     /** Kills a service the hard way (SIGKILL, as a crash or an evicted pod) and starts it again. */
@@ -92,21 +120,27 @@ final class RunningSystem implements AutoCloseable {
         Process process = processes.get(name);
         process.destroyForcibly();
         process.waitFor();
-        launch(name);
-        awaitReady(name, PORTS.get(name), logDir);
+        if (PORTS.containsKey(name)) {
+            launch(name);
+            awaitReady(name, PORTS.get(name), logDir);
+        } else {
+            String service = name.replaceAll("-\\d+$", "");
+            launch(service, name, replicaPorts.get(name));
+            awaitReady(name, replicaPorts.get(name), logDir);
+        }
     }
 
     Path log(String name) {
         return logDir.resolve(name + ".log");
     }
 
-    static String url(String service) {
-        return "http://127.0.0.1:" + PORTS.get(service);
+    static String url(String instance) {
+        return "http://127.0.0.1:" + (PORTS.containsKey(instance) ? PORTS.get(instance) : replicaPorts.get(instance));
     }
 
     /** The consumer group of a service's channels (for {@code KafkaTestClient.awaitConsumed}). */
     static String consumerGroup(String service) {
-        return service + "-system-test";
+        return service.replaceAll("-\\d+$", "") + "-system-test";
     }
 
     /**

@@ -7,7 +7,6 @@ import io.transferlab.dataset.service.SplitService;
 import io.transferlab.platform.messaging.EventInbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Consumes study requests; the offset is committed only after this transaction commits. */
@@ -22,8 +21,7 @@ public class StudyRequestedConsumer {
 
     @Incoming(Topics.STUDY_REQUESTED)
     @Blocking
-    @Transactional
     public void consume(String json) {
-        inbox.processOnce(json, StudyRequested.class, splits::split);
+        inbox.consume(json, StudyRequested.class, splits::split);
     }
 }

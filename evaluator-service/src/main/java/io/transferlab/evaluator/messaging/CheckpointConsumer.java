@@ -7,7 +7,6 @@ import io.transferlab.evaluator.service.EvaluationQueue;
 import io.transferlab.platform.messaging.EventInbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Queues each trained checkpoint for scoring; the scoring itself runs on the evaluation worker, not here. */
@@ -22,8 +21,7 @@ public class CheckpointConsumer {
 
     @Incoming(Topics.CHECKPOINT_CREATED)
     @Blocking
-    @Transactional
     public void consume(String json) {
-        inbox.processOnce(json, CheckpointCreated.class, queue::receive);
+        inbox.consume(json, CheckpointCreated.class, queue::receive);
     }
 }

@@ -7,7 +7,6 @@ import io.transferlab.evaluator.service.TestSetIntake;
 import io.transferlab.platform.messaging.EventInbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Consumes published training sets for their test parts; commits the offset after the transaction. */
@@ -22,8 +21,7 @@ public class SplitManifestConsumer {
 
     @Incoming(Topics.SPLIT_MANIFEST_PUBLISHED)
     @Blocking
-    @Transactional
     public void consume(String json) {
-        inbox.processOnce(json, SplitManifestPublished.class, intake::receive);
+        inbox.consume(json, SplitManifestPublished.class, intake::receive);
     }
 }

@@ -71,6 +71,14 @@ public class Evaluation extends PanacheEntityBase {
     public Instant queuedAt;
     @Column(name = "finished_at")
     public Instant finishedAt;
+    /** The worker holding the lease while RUNNING (see QueueTable); written by native updates only. */
+    @Column(insertable = false, updatable = false)
+    public String owner;
+    @Column(name = "lease_until", insertable = false, updatable = false)
+    public Instant leaseUntil;
+    /** Claims so far: a job whose worker died max-attempts times is failed for good. */
+    @Column(insertable = false, updatable = false)
+    public int attempts;
 
     public static List<Evaluation> ofStudy(String studyId) {
         return list("studyId = ?1 order by id", studyId);

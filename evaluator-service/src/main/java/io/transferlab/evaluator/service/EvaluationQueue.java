@@ -7,7 +7,11 @@ import io.transferlab.core.storage.Checksums;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.evaluator.repository.Evaluation;
 import io.transferlab.platform.messaging.EventPublisher;
+import io.transferlab.platform.work.JobQueue;
+import io.transferlab.platform.work.LeaseLost;
+import io.transferlab.platform.work.QueueConfig;
 import io.transferlab.platform.work.QueueTable;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -24,9 +28,31 @@ import java.util.Optional;
  * state change commits with the event announcing it (outbox).
  */
 @ApplicationScoped
-public class EvaluationQueue {
+public class EvaluationQueue implements JobQueue<Evaluation> {
 
     private static final Logger LOG = Logger.getLogger(EvaluationQueue.class);
+    private static final String TABLE = "evaluation";
+
+    @Inject
+    QueueConfig config;
+
+    private String owner;
+
+    @PostConstruct
+    void init() {
+        owner = QueueTable.owner(config);
+    }
+
+    private QueueTable table() {
+        return new QueueTable(em, TABLE);
+    }
+
+    private Evaluation held(long id) {
+        if (!table().holds(id, owner)) {
+            throw new LeaseLost(TABLE, id, owner);
+        }
+        return Evaluation.findById(id);
+    }
 
     @Inject
     EntityManager em;
@@ -82,21 +108,38 @@ public class EvaluationQueue {
         }
     }
 
-    /** The next evaluation: an interrupted one first, then the oldest queued; marked RUNNING. */
+    /** The next evaluation: an interrupted one first (lease run out), then the oldest queued; leased to this worker. */
+    @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<Evaluation> claimNext() {
-        Optional<Evaluation> next = QueueTable.claimNext(em, "evaluation", Evaluation.class);
-        if (next.isEmpty()) {
-            return next;
-        }
-        Evaluation evaluation = next.get();
-        evaluation.state = Evaluation.State.RUNNING;
-        return Optional.of(evaluation);
+        return table().claimNext(Evaluation.class, owner, config.lease(), config.maxAttempts(), this::giveUp);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean renew(Evaluation evaluation) {
+        return table().renew(evaluation.id, owner, config.lease());
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void release(Evaluation evaluation) {
+        table().release(evaluation.id, owner);
+    }
+
+    /** An evaluation whose worker died in each of its attempts: failed for good, and said so. */
+    private void giveUp(Evaluation evaluation) {
+        evaluation.state = Evaluation.State.FAILED;
+        evaluation.reason = "gave up after " + evaluation.attempts + " attempts: the evaluator stopped during each one"
+                + " (killed, out of memory or evicted) before the evaluation finished";
+        evaluation.finishedAt = Instant.now();
+        publisher.publish(RunFailed.of(evaluation.studyId, evaluation.runId, TestSetIntake.SERVICE, "evaluation",
+                evaluation.strategy + ": " + evaluation.reason));
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void done(long id, CheckpointEvaluator.Scored scored) {
-        Evaluation evaluation = Evaluation.findById(id);
+        Evaluation evaluation = held(id);
         var m = scored.metrics();
         evaluation.state = Evaluation.State.DONE;
         evaluation.testImages = m.samples();
@@ -118,7 +161,7 @@ public class EvaluationQueue {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void failed(long id, String reason) {
-        Evaluation evaluation = Evaluation.findById(id);
+        Evaluation evaluation = held(id);
         evaluation.state = Evaluation.State.FAILED;
         evaluation.reason = reason;
         evaluation.finishedAt = Instant.now();

@@ -4,7 +4,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.transferlab.evaluator.config.EvaluatorConfig;
 import io.transferlab.evaluator.repository.Evaluation;
+import io.transferlab.platform.work.LeaseLost;
+import io.transferlab.platform.work.QueueConfig;
 import io.transferlab.platform.work.QueueWorker;
+import io.transferlab.platform.work.Transient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -28,6 +31,9 @@ public class EvaluationWorker {
     @Inject
     EvaluatorConfig config;
 
+    @Inject
+    QueueConfig queueConfig;
+
     private QueueWorker<Evaluation> worker;
 
     void start(@Observes StartupEvent event) {
@@ -35,7 +41,7 @@ public class EvaluationWorker {
             LOG.info("evaluation worker disabled (transferlab.evaluator.worker-enabled=false)");
             return;
         }
-        worker = new QueueWorker<>("evaluator-0", queue::claimNext, this::evaluate, config.pollInterval());
+        worker = new QueueWorker<>("evaluator-0", queue, this::evaluate, config.pollInterval(), queueConfig.heartbeat());
         worker.start();
     }
 
@@ -51,7 +57,12 @@ public class EvaluationWorker {
             queue.done(evaluation.id, scored);
             LOG.infof("%s of run %s: micro-F1 %.4f on %d test images", evaluation.strategy, evaluation.runId,
                     scored.metrics().microF1(), scored.metrics().samples());
+        } catch (LeaseLost e) {
+            LOG.warnf("evaluation of %s/%s: %s", evaluation.runId, evaluation.strategy, e.getMessage());
         } catch (RuntimeException | Error e) {
+            if (Transient.is(e)) {
+                throw e;   // the moment's, not the checkpoint's: the worker backs off and takes it again
+            }
             if (stopping.get()) {
                 LOG.infof("evaluation of %s/%s interrupted by shutdown; it runs again on restart", evaluation.runId,
                         evaluation.strategy);

@@ -12,7 +12,6 @@ import io.transferlab.gateway.service.StudyService;
 import io.transferlab.platform.messaging.EventInbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Follows the studies through the other services' events; each offset is committed after its transaction. */
@@ -27,43 +26,37 @@ public class StudyEventsConsumer {
 
     @Incoming(Topics.SPLIT_MANIFEST_PUBLISHED)
     @Blocking
-    @Transactional
     public void splitPublished(String json) {
-        inbox.processOnce(json, SplitManifestPublished.class, studies::onSplitPublished);
+        inbox.consume(json, SplitManifestPublished.class, studies::onSplitPublished);
     }
 
     @Incoming(Topics.TRAINING_PROGRESS)
     @Blocking
-    @Transactional
     public void trainingProgress(String json) {
-        inbox.processOnce(json, TrainingProgress.class, studies::onTrainingProgress);
+        inbox.consume(json, TrainingProgress.class, studies::onTrainingProgress);
     }
 
     @Incoming(Topics.CHECKPOINT_CREATED)
     @Blocking
-    @Transactional
     public void checkpointCreated(String json) {
-        inbox.processOnce(json, CheckpointCreated.class, studies::onCheckpointCreated);
+        inbox.consume(json, CheckpointCreated.class, studies::onCheckpointCreated);
     }
 
     @Incoming(Topics.EVALUATION_COMPLETED)
     @Blocking
-    @Transactional
     public void evaluationCompleted(String json) {
-        inbox.processOnce(json, EvaluationCompleted.class, studies::onEvaluationCompleted);
+        inbox.consume(json, EvaluationCompleted.class, studies::onEvaluationCompleted);
     }
 
     @Incoming(Topics.RUN_FAILED)
     @Blocking
-    @Transactional
     public void runFailed(String json) {
-        inbox.processOnce(json, RunFailed.class, studies::onRunFailed);
+        inbox.consume(json, RunFailed.class, studies::onRunFailed);
     }
 
     @Incoming(Topics.DATASET_VERSION_CHANGED)
     @Blocking
-    @Transactional
     public void datasetVersionChanged(String json) {
-        inbox.processOnce(json, DatasetVersionChanged.class, studies::onDatasetVersionChanged);
+        inbox.consume(json, DatasetVersionChanged.class, studies::onDatasetVersionChanged);
     }
 }

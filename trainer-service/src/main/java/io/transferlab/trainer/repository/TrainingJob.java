@@ -47,6 +47,17 @@ public class TrainingJob extends PanacheEntityBase {
     public Instant startedAt;
     @Column(name = "finished_at")
     public Instant finishedAt;
+    /** The job that must be DONE before this one is claimed (a fine-tuning job's feature-extraction job). */
+    @Column(name = "after_job")
+    public Long afterJob;
+    /** The worker holding the lease while RUNNING (see QueueTable); written by native updates only. */
+    @Column(insertable = false, updatable = false)
+    public String owner;
+    @Column(name = "lease_until", insertable = false, updatable = false)
+    public Instant leaseUntil;
+    /** Claims so far: a job whose worker died max-attempts times is failed for good. */
+    @Column(insertable = false, updatable = false)
+    public int attempts;
 
     public static List<TrainingJob> ofStudy(String studyId) {
         return list("studyId = ?1 order by id", studyId);

@@ -1,13 +1,18 @@
 package io.transferlab.trainer.service;
 
 import io.transferlab.core.events.CheckpointCreated;
+import io.transferlab.core.study.Strategy;
 import io.transferlab.core.events.RunFailed;
 import io.transferlab.core.events.TrainingProgress;
 import io.transferlab.ml.train.EpochStats;
 import io.transferlab.platform.messaging.EventPublisher;
 import io.transferlab.trainer.repository.TrainingJob;
 import io.transferlab.trainer.repository.TrainingSet;
+import io.transferlab.platform.work.JobQueue;
+import io.transferlab.platform.work.LeaseLost;
+import io.transferlab.platform.work.QueueConfig;
 import io.transferlab.platform.work.QueueTable;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -18,11 +23,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The device queue in the database. Each state change and the event announcing it commit together (outbox), so a
- * crash can lose neither; a job left RUNNING by a stopped trainer is the first one taken again.
+ * The device queue in the database, shared by every trainer replica. Each state change and the event announcing it
+ * commit together (outbox), so a crash can lose neither. A claimed job is leased to this trainer (QueueTable);
+ * a job whose trainer died is taken again, first, once its lease runs out, and failed for good after
+ * {@code transferlab.queue.max-attempts} claims. What a trainer records about a job it no longer holds is refused.
  */
 @ApplicationScoped
-public class TrainingQueue {
+public class TrainingQueue implements JobQueue<TrainingJob> {
+
+    private static final String TABLE = "training_job";
 
     @Inject
     EntityManager em;
@@ -30,8 +39,41 @@ public class TrainingQueue {
     @Inject
     EventPublisher publisher;
 
+    @Inject
+    QueueConfig config;
+
+    private String owner;
+
+    @PostConstruct
+    void init() {
+        owner = QueueTable.owner(config);
+    }
+
+    /** This trainer's name in the queue. */
+    public String owner() {
+        return owner;
+    }
+
+    private QueueTable table() {
+        return table(em);
+    }
+
+    /** The queue as every trainer claims from it: a job that starts from another waits until that one is DONE. */
+    public static QueueTable table(EntityManager em) {
+        return new QueueTable(em, TABLE, "j.after_job is null"
+                + " or exists (select 1 from training_job b where b.id = j.after_job and b.state = 'DONE')");
+    }
+
+    private TrainingJob held(long jobId) {
+        if (!table().holds(jobId, owner)) {
+            throw new LeaseLost(TABLE, jobId, owner);
+        }
+        return TrainingJob.findById(jobId);
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueue(TrainingSet set, List<String> strategies) {
+        java.util.Map<String, TrainingJob> byStrategy = new java.util.HashMap<>();
         for (String strategy : strategies) {
             TrainingJob job = new TrainingJob();
             job.runId = set.runId;
@@ -39,26 +81,63 @@ public class TrainingQueue {
             job.strategy = strategy;
             job.state = TrainingJob.State.QUEUED;
             job.queuedAt = Instant.now();
-            job.persist();
+            Strategy base = Strategy.of(strategy).base();
+            if (!base.id().equals(strategy)) {
+                TrainingJob first = byStrategy.get(base.id());
+                if (first == null) {
+                    throw new IllegalStateException(strategy + " needs " + base.id() + " queued before it");
+                }
+                job.afterJob = first.id;
+            }
+            job.persistAndFlush();   // its id, for the jobs that start from it
+            byStrategy.put(strategy, job);
         }
     }
 
-    /** The next job for the device: an interrupted one first, then the oldest queued; marked RUNNING. */
+    /** The next job for the device: an interrupted one first (lease run out), then the oldest queued; leased. */
+    @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<TrainingJob> claimNext() {
-        Optional<TrainingJob> next = QueueTable.claimNext(em, "training_job", TrainingJob.class);
-        if (next.isEmpty()) {
-            return next;
+        Optional<TrainingJob> next = table().claimNext(TrainingJob.class, owner, config.lease(), config.maxAttempts(),
+                this::giveUp);
+        next.ifPresent(job -> job.startedAt = job.startedAt == null ? Instant.now() : job.startedAt);
+        return next;
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean renew(TrainingJob job) {
+        return table().renew(job.id, owner, config.lease());
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void release(TrainingJob job) {
+        table().release(job.id, owner);
+    }
+
+    /** A job whose trainer died in each of its attempts: failed for good, and said so. */
+    private void giveUp(TrainingJob job) {
+        fail(job, "gave up after " + job.attempts + " attempts: the trainer stopped during each one"
+                + " (killed, out of memory or evicted) before the job finished");
+    }
+
+    /** Fails a job and, since they cannot start without it, the jobs waiting for it; each with a RunFailed. */
+    private void fail(TrainingJob job, String reason) {
+        job.state = TrainingJob.State.FAILED;
+        job.reason = reason;
+        job.finishedAt = Instant.now();
+        publisher.publish(RunFailed.of(job.studyId, job.runId, TrainingSetIntake.SERVICE, "training",
+                job.strategy + ": " + reason));
+        for (TrainingJob waiting : TrainingJob.<TrainingJob>list("afterJob = ?1 and state = ?2", job.id,
+                TrainingJob.State.QUEUED)) {
+            fail(waiting, "not started: " + job.strategy + ", which it starts from, failed");
         }
-        TrainingJob job = next.get();
-        job.state = TrainingJob.State.RUNNING;
-        job.startedAt = job.startedAt == null ? Instant.now() : job.startedAt;
-        return Optional.of(job);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void epochFinished(long jobId, EpochStats stats, int maxEpochs) {
-        TrainingJob job = TrainingJob.findById(jobId);
+        TrainingJob job = held(jobId);
         job.epoch = stats.epoch();
         job.maxEpochs = maxEpochs;
         publisher.publish(TrainingProgress.epoch(job.studyId, job.runId, job.strategy, stats.epoch(), maxEpochs,
@@ -67,7 +146,7 @@ public class TrainingQueue {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void finished(long jobId, TrainedRun run) {
-        TrainingJob job = TrainingJob.findById(jobId);
+        TrainingJob job = held(jobId);
         TrainingSet set = TrainingSet.findById(job.runId);
         job.state = TrainingJob.State.DONE;
         job.epoch = run.epochs();
@@ -84,12 +163,7 @@ public class TrainingQueue {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void failed(long jobId, String reason) {
-        TrainingJob job = TrainingJob.findById(jobId);
-        job.state = TrainingJob.State.FAILED;
-        job.reason = reason;
-        job.finishedAt = Instant.now();
-        publisher.publish(RunFailed.of(job.studyId, job.runId, TrainingSetIntake.SERVICE, "training",
-                job.strategy + ": " + reason));
+        fail(held(jobId), reason);
     }
 
     /** What a finished job produced. */

@@ -5,13 +5,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 import java.time.Instant;
 
-/** Reports the outbox backlog; an event stuck for minutes means the broker is unreachable. */
-@Liveness
+/**
+ * Reports the outbox backlog; an event stuck for minutes means the broker is unreachable. A readiness check, not a
+ * liveness one: a Kafka outage must not make an orchestrator restart the services (trainers mid-epoch included) —
+ * the events wait in the outbox and leave when the broker is back.
+ */
+@Readiness
 @ApplicationScoped
 public class OutboxHealthCheck implements HealthCheck {
 

@@ -4,7 +4,12 @@ import io.transferlab.core.events.EventCodec;
 import io.transferlab.core.events.MalformedEventException;
 import io.transferlab.core.events.Topics;
 import io.transferlab.core.events.TransferLabEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.transferlab.platform.work.QueueWorker;
+import io.transferlab.platform.work.Transient;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -19,6 +24,67 @@ import java.util.function.Consumer;
 public class EventInbox {
 
     private static final Logger LOG = Logger.getLogger(EventInbox.class);
+    private static final long MAX_BACKOFF_MS = 30_000;
+    private static final java.time.Duration HOLD_AT_SHUTDOWN = java.time.Duration.ofMinutes(5);
+    private volatile boolean stopping;
+
+    /**
+     * What a consumer does with a record: {@link #processOnce} in a transaction of its own, retried with back-off
+     * while the failure is of the moment (the database restarting or refusing connections, a lock time-out), so
+     * such a failure delays the record instead of dead-lettering it; the partition waits meanwhile, in order. Only a
+     * record that can never succeed (malformed, or a failure that is not transient) is thrown, and dead-lettered.
+     */
+    public <T extends TransferLabEvent> void consume(String json, Class<T> type, Consumer<T> handler) {
+        long backoff = 200;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> processOnce(json, type, handler));
+                if (attempt > 1) {
+                    LOG.infof("a record on %s went through at attempt %d", Topics.of(type), attempt);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    holdUntilExit(type, e);
+                }
+                if (!Transient.is(e)) {
+                    throw e;
+                }
+                LOG.warnf("a record on %s waits: %s (attempt %d, again in %d ms)", Topics.of(type),
+                        oneLine(QueueWorker.describe(e)), attempt, backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException stop) {
+                    holdUntilExit(type, e);   // interrupted: the service is stopping
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    /**
+     * A record whose processing failed because the service is stopping (its database pool or persistence unit
+     * already closed) must not be nacked — that would dead-letter a valid event — nor acknowledged — that would
+     * lose it. Left unacknowledged, it is delivered again after the restart; the process exits around this thread.
+     */
+    private void holdUntilExit(Class<?> type, RuntimeException failure) {
+        LOG.infof("stopping: a record on %s is left unacknowledged (%s); it is delivered again after the restart",
+                Topics.of(type.asSubclass(TransferLabEvent.class)), oneLine(QueueWorker.describe(failure)));
+        long until = System.nanoTime() + HOLD_AT_SHUTDOWN.toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException ignored) {
+                // the shutdown interrupts its workers; this one waits for the exit all the same
+            }
+        }
+        throw new IllegalStateException("still stopping after " + HOLD_AT_SHUTDOWN + "; record on " + type.getSimpleName()
+                + " not processed", failure);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
 
     /**
      * Decodes a record of the topic of {@code type} and hands the event to {@code handler} the first time it is

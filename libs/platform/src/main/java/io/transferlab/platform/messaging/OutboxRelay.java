@@ -11,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -37,10 +38,21 @@ public class OutboxRelay {
             while (relayBatch() == BATCH) {
                 // a full batch: more may be waiting
             }
+            if (pausedSince != null) {
+                LOG.infof("outbox relay resumed after %d s", Duration.between(pausedSince, Instant.now()).toSeconds());
+                pausedSince = null;
+            }
         } catch (RuntimeException e) {
-            LOG.warnf("outbox relay paused: %s (will retry)", e.getMessage());
+            // said once per outage, not every interval: the events wait in the outbox meanwhile
+            if (pausedSince == null) {
+                pausedSince = Instant.now();
+                LOG.warnf("outbox relay paused: %s (retrying every interval)", e.getMessage());
+            }
         }
     }
+
+    /** When the relay last started failing (database or broker away); null while it works. */
+    private volatile Instant pausedSince;
 
     /** Sends up to one batch of pending events; returns how many were sent. */
     @Transactional
