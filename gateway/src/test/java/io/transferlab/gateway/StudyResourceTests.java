@@ -167,6 +167,16 @@ class StudyResourceTests {
         deadLetters.await(r -> r.value().equals(poison), 1, WAIT);
         await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
                 .body("state", equalTo("FAILED")).body("failureReason", containsString("class folder 'x' is empty")));
+        // an admin sees it, with where it came from and why, and the dead letters are counted
+        List<Map<String, Object>> listed = given().get("/admin/dead-letters?limit=1000").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        assertThat(listed).filteredOn(d -> poison.equals(d.get("value"))).singleElement().satisfies(d -> {
+            assertThat(d.get("topic")).isEqualTo(Topics.RUN_FAILED);
+            assertThat((String) d.get("reason")).contains("malformed RunFailed");
+        });
+        given().get("/admin/dead-letters?limit=0").then().statusCode(400).body("error", containsString("'limit'"));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("transferlab_dead_letters_total\\{[^}]*topic=\"run-failed\"[^}]*\\} [1-9]");
     }
 
     @Test

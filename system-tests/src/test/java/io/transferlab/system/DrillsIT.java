@@ -85,9 +85,10 @@ class DrillsIT {
                 .get("/training-jobs").then().statusCode(200).extract().jsonPath();
     }
 
-    private static void awaitState(String id, String state) {
-        await().atMost(STUDY).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> given()
-                .baseUri(RunningSystem.url("gateway")).get("/studies/" + id).then().body("state", equalTo(state)));
+    /** Waits until the study is mid-way: a fine-tuning job past its first epoch (minutes of work still to come). */
+    private static void awaitMidStudy(String id) {
+        await().atMost(STUDY).pollInterval(Duration.ofMillis(200)).until(() -> jobs(id)
+                .getList("findAll { it.strategy == 'ft' && it.state == 'RUNNING' && it.epoch >= 1 }").size() >= 1);
     }
 
     /** Every record of the study that went to dead-letter since this class began (none may). */
@@ -140,8 +141,8 @@ class DrillsIT {
     @Order(2)
     void theGatewaysDatabaseRefusingConnectionsForAMinuteLosesNoEvent() throws Exception {
         var deadLetters = kafka.follow(Topics.DEAD_LETTER);
-        String id = postStudy(List.of("fe"));
-        awaitState(id, "TRAINING");
+        String id = postStudy(List.of("ft"));
+        awaitMidStudy(id);
         String database = "transferlab_gateway_test";
         try (Connection admin = DriverManager.getConnection(pgUrl("transferlab_gateway"), pgUser(), pgPassword());
              Statement sql = admin.createStatement()) {
@@ -155,7 +156,7 @@ class DrillsIT {
             }
         }
         JsonPath study = awaitComplete(id);
-        assertThat(study.getList("results")).hasSize(3);
+        assertThat(study.getList("results")).hasSize(6);
         assertThat(study.getList("results.state")).containsOnly("COMPLETE");
         assertThat(system.alive("gateway")).isTrue();
         RunningSystem.awaitOutboxRelayed("trainer-service", WAIT);
@@ -168,8 +169,8 @@ class DrillsIT {
     @Order(3)
     void theBrokerFrozenForTwoMinutesRestartsNothingAndTheStudyCompletes() throws Exception {
         var deadLetters = kafka.follow(Topics.DEAD_LETTER);
-        String id = postStudy(List.of("fe"));
-        awaitState(id, "TRAINING");
+        String id = postStudy(List.of("ft"));
+        awaitMidStudy(id);
         long broker = Long.parseLong(Files.readString(kafkaPidFile()).trim());
         List<String> liveness = new ArrayList<>();
         Map<String, Long> pids = RunningSystem.PORTS.keySet().stream()
@@ -191,7 +192,7 @@ class DrillsIT {
             signal("CONT", broker);
         }
         JsonPath study = awaitComplete(id);
-        assertThat(study.getList("results")).hasSize(3);
+        assertThat(study.getList("results")).hasSize(6);
         assertThat(liveness).as("liveness answers other than 200 while the broker was frozen").isEmpty();
         for (String service : RunningSystem.PORTS.keySet()) {
             assertThat(system.alive(service)).isTrue();

@@ -259,8 +259,20 @@ class StudyFlowIT {
                     .body("openapi", org.hamcrest.Matchers.startsWith("3."));
             given().baseUri(RunningSystem.url(service)).get("/q/swagger-ui/").then().statusCode(200);
         }
+        // Prometheus figures: the queues, and what the trainer and evaluator got through in the tests before
+        for (String service : List.of("trainer-service", "evaluator-service")) {
+            String metrics = given().baseUri(RunningSystem.url(service)).get("/q/metrics").then().statusCode(200)
+                    .extract().asString();
+            assertThat(metrics).contains("transferlab_queue_depth{").contains("transferlab_queue_running{");
+        }
+        assertThat(given().baseUri(RunningSystem.url("trainer-service")).get("/q/metrics").then().extract().asString())
+                .containsPattern("transferlab_trainer_epochs_total\\{[^}]*strategy=\"ft\"[^}]*\\} [1-9]")
+                .containsPattern("transferlab_trainer_images_total\\{[^}]*\\} [1-9]");
+        assertThat(given().baseUri(RunningSystem.url("evaluator-service")).get("/q/metrics").then().extract().asString())
+                .containsPattern("transferlab_evaluator_images_total(\\{[^}]*\\})? [1-9]");
         given().baseUri(RunningSystem.url("gateway")).get("/q/openapi?format=json").then()
-                .body("paths", org.hamcrest.Matchers.hasKey("/studies/{id}/results"));
+                .body("paths", org.hamcrest.Matchers.hasKey("/studies/{id}/results"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/admin/dead-letters"));
         given().baseUri(RunningSystem.url("trainer-service")).get("/q/openapi?format=json").then()
                 .body("paths", org.hamcrest.Matchers.hasKey("/training-jobs"));
         given().baseUri(RunningSystem.url("evaluator-service")).get("/q/openapi?format=json").then()

@@ -11,6 +11,7 @@ import io.transferlab.platform.work.JobQueue;
 import io.transferlab.platform.work.LeaseLost;
 import io.transferlab.platform.work.QueueConfig;
 import io.transferlab.platform.work.QueueTable;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,9 +39,13 @@ public class EvaluationQueue implements JobQueue<Evaluation> {
 
     private String owner;
 
+    @Inject
+    MeterRegistry metrics;
+
     @PostConstruct
     void init() {
         owner = QueueTable.owner(config);
+        QueueTable.registerGauges(metrics, TABLE, em);
     }
 
     private QueueTable table() {
@@ -155,6 +160,7 @@ public class EvaluationQueue implements JobQueue<Evaluation> {
         evaluation.confusion = scored.confusionJson();
         evaluation.evaluationRef = scored.reportRef();
         evaluation.finishedAt = Instant.now();
+        metrics.counter("transferlab.evaluator.images").increment(m.samples());
         publisher.publish(EvaluationCompleted.of(evaluation.studyId, evaluation.runId, evaluation.strategy,
                 m.microF1(), m.macroF1(), evaluation.top1Accuracy, m.samples(), scored.reportRef()));
     }

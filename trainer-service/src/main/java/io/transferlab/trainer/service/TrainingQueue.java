@@ -12,6 +12,7 @@ import io.transferlab.platform.work.JobQueue;
 import io.transferlab.platform.work.LeaseLost;
 import io.transferlab.platform.work.QueueConfig;
 import io.transferlab.platform.work.QueueTable;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,9 +45,13 @@ public class TrainingQueue implements JobQueue<TrainingJob> {
 
     private String owner;
 
+    @Inject
+    MeterRegistry metrics;
+
     @PostConstruct
     void init() {
         owner = QueueTable.owner(config);
+        QueueTable.registerGauges(metrics, TABLE, em);
     }
 
     /** This trainer's name in the queue. */
@@ -138,6 +143,10 @@ public class TrainingQueue implements JobQueue<TrainingJob> {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void epochFinished(long jobId, EpochStats stats, int maxEpochs) {
         TrainingJob job = held(jobId);
+        // rates of these two are the trainer's epochs/s and training images/s
+        metrics.counter("transferlab.trainer.epochs", "strategy", job.strategy).increment();
+        TrainingSet set = TrainingSet.findById(job.runId);
+        metrics.counter("transferlab.trainer.images", "strategy", job.strategy).increment(set.trainSize);
         job.epoch = stats.epoch();
         job.maxEpochs = maxEpochs;
         publisher.publish(TrainingProgress.epoch(job.studyId, job.runId, job.strategy, stats.epoch(), maxEpochs,

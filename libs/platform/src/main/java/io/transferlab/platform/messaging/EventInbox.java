@@ -8,7 +8,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.transferlab.platform.work.QueueWorker;
 import io.transferlab.platform.work.Transient;
 import io.quarkus.runtime.ShutdownEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -27,6 +29,9 @@ public class EventInbox {
     private static final long MAX_BACKOFF_MS = 30_000;
     private static final java.time.Duration HOLD_AT_SHUTDOWN = java.time.Duration.ofMinutes(5);
     private volatile boolean stopping;
+
+    @Inject
+    MeterRegistry metrics;
 
     /**
      * What a consumer does with a record: {@link #processOnce} in a transaction of its own, retried with back-off
@@ -48,6 +53,10 @@ public class EventInbox {
                     holdUntilExit(type, e);
                 }
                 if (!Transient.is(e)) {
+                    // it can never succeed: the connector dead-letters it; counted here, listed by the gateway
+                    metrics.counter("transferlab.dead.letters", "topic", Topics.of(type),
+                            "reason", e instanceof MalformedEventException ? "malformed" : e.getClass().getSimpleName())
+                            .increment();
                     throw e;
                 }
                 LOG.warnf("a record on %s waits: %s (attempt %d, again in %d ms)", Topics.of(type),
