@@ -2,7 +2,7 @@ package io.transferlab.evaluator.repository;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.transferlab.platform.work.LeasedJob;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -19,7 +19,7 @@ import java.util.Optional;
 /** The score of one trained checkpoint on its training set's test part. */
 @Entity
 @Table(name = "evaluation")
-public class Evaluation extends PanacheEntityBase {
+public class Evaluation extends LeasedJob {
 
     public enum State { QUEUED, RUNNING, DONE, FAILED }
 
@@ -71,14 +71,6 @@ public class Evaluation extends PanacheEntityBase {
     public Instant queuedAt;
     @Column(name = "finished_at")
     public Instant finishedAt;
-    /** The worker holding the lease while RUNNING (see QueueTable); written by native updates only. */
-    @Column(insertable = false, updatable = false)
-    public String owner;
-    @Column(name = "lease_until", insertable = false, updatable = false)
-    public Instant leaseUntil;
-    /** Claims so far: a job whose worker died max-attempts times is failed for good. */
-    @Column(insertable = false, updatable = false)
-    public int attempts;
 
     public static List<Evaluation> ofStudy(String studyId) {
         return list("studyId = ?1 order by id", studyId);

@@ -7,60 +7,35 @@ import io.transferlab.core.storage.Checksums;
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.evaluator.repository.Evaluation;
 import io.transferlab.platform.messaging.EventPublisher;
-import io.transferlab.platform.work.JobQueue;
-import io.transferlab.platform.work.LeaseLost;
-import io.transferlab.platform.work.QueueConfig;
+import io.transferlab.platform.work.LeasedQueue;
 import io.transferlab.platform.work.QueueTable;
-import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * The evaluations in the database: one per trained checkpoint, whatever number of times its event arrives. Each
  * state change commits with the event announcing it (outbox).
  */
 @ApplicationScoped
-public class EvaluationQueue implements JobQueue<Evaluation> {
+public class EvaluationQueue extends LeasedQueue<Evaluation> {
 
     private static final Logger LOG = Logger.getLogger(EvaluationQueue.class);
-    private static final String TABLE = "evaluation";
 
-    @Inject
-    QueueConfig config;
-
-    private String owner;
-
-    @Inject
-    MeterRegistry metrics;
-
-    @PostConstruct
-    void init() {
-        owner = QueueTable.owner(config);
-        QueueTable.registerGauges(metrics, TABLE, em);
+    @Override
+    protected Class<Evaluation> type() {
+        return Evaluation.class;
     }
 
-    private QueueTable table() {
-        return new QueueTable(em, TABLE);
+    @Override
+    protected QueueTable table() {
+        return new QueueTable(em, "evaluation");
     }
-
-    private Evaluation held(long id) {
-        if (!table().holds(id, owner)) {
-            throw new LeaseLost(TABLE, id, owner);
-        }
-        return Evaluation.findById(id);
-    }
-
-    @Inject
-    EntityManager em;
 
     @Inject
     EventPublisher publisher;
@@ -113,27 +88,9 @@ public class EvaluationQueue implements JobQueue<Evaluation> {
         }
     }
 
-    /** The next evaluation: an interrupted one first (lease run out), then the oldest queued; leased to this worker. */
-    @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<Evaluation> claimNext() {
-        return table().claimNext(Evaluation.class, owner, config.lease(), config.maxAttempts(), this::giveUp);
-    }
-
-    @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean renew(Evaluation evaluation) {
-        return table().renew(evaluation.id, owner, config.lease());
-    }
-
-    @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void release(Evaluation evaluation) {
-        table().release(evaluation.id, owner);
-    }
-
     /** An evaluation whose worker died in each of its attempts: failed for good, and said so. */
-    private void giveUp(Evaluation evaluation) {
+    @Override
+    protected void giveUp(Evaluation evaluation) {
         evaluation.state = Evaluation.State.FAILED;
         evaluation.reason = "gave up after " + evaluation.attempts + " attempts: the evaluator stopped during each one"
                 + " (killed, out of memory or evicted) before the evaluation finished";

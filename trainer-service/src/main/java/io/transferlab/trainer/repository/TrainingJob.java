@@ -1,6 +1,6 @@
 package io.transferlab.trainer.repository;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.transferlab.platform.work.LeasedJob;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -17,7 +17,7 @@ import java.util.Optional;
 /** One strategy of one training set in the device queue. */
 @Entity
 @Table(name = "training_job")
-public class TrainingJob extends PanacheEntityBase {
+public class TrainingJob extends LeasedJob {
 
     public enum State { QUEUED, RUNNING, DONE, FAILED }
 
@@ -50,14 +50,6 @@ public class TrainingJob extends PanacheEntityBase {
     /** The job that must be DONE before this one is claimed (a fine-tuning job's feature-extraction job). */
     @Column(name = "after_job")
     public Long afterJob;
-    /** The worker holding the lease while RUNNING (see QueueTable); written by native updates only. */
-    @Column(insertable = false, updatable = false)
-    public String owner;
-    @Column(name = "lease_until", insertable = false, updatable = false)
-    public Instant leaseUntil;
-    /** Claims so far: a job whose worker died max-attempts times is failed for good. */
-    @Column(insertable = false, updatable = false)
-    public int attempts;
 
     public static List<TrainingJob> ofStudy(String studyId) {
         return list("studyId = ?1 order by id", studyId);

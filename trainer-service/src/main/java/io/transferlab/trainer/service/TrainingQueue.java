@@ -8,12 +8,8 @@ import io.transferlab.ml.train.EpochStats;
 import io.transferlab.platform.messaging.EventPublisher;
 import io.transferlab.trainer.repository.TrainingJob;
 import io.transferlab.trainer.repository.TrainingSet;
-import io.transferlab.platform.work.JobQueue;
-import io.transferlab.platform.work.LeaseLost;
-import io.transferlab.platform.work.QueueConfig;
+import io.transferlab.platform.work.LeasedQueue;
 import io.transferlab.platform.work.QueueTable;
-import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -21,7 +17,6 @@ import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The device queue in the database, shared by every trainer replica. Each state change and the event announcing it
@@ -30,36 +25,20 @@ import java.util.Optional;
  * {@code transferlab.queue.max-attempts} claims. What a trainer records about a job it no longer holds is refused.
  */
 @ApplicationScoped
-public class TrainingQueue implements JobQueue<TrainingJob> {
+public class TrainingQueue extends LeasedQueue<TrainingJob> {
 
     private static final String TABLE = "training_job";
 
     @Inject
-    EntityManager em;
-
-    @Inject
     EventPublisher publisher;
 
-    @Inject
-    QueueConfig config;
-
-    private String owner;
-
-    @Inject
-    MeterRegistry metrics;
-
-    @PostConstruct
-    void init() {
-        owner = QueueTable.owner(config);
-        QueueTable.registerGauges(metrics, TABLE, em);
+    @Override
+    protected Class<TrainingJob> type() {
+        return TrainingJob.class;
     }
 
-    /** This trainer's name in the queue. */
-    public String owner() {
-        return owner;
-    }
-
-    private QueueTable table() {
+    @Override
+    protected QueueTable table() {
         return table(em);
     }
 
@@ -67,13 +46,6 @@ public class TrainingQueue implements JobQueue<TrainingJob> {
     public static QueueTable table(EntityManager em) {
         return new QueueTable(em, TABLE, "j.after_job is null"
                 + " or exists (select 1 from training_job b where b.id = j.after_job and b.state = 'DONE')");
-    }
-
-    private TrainingJob held(long jobId) {
-        if (!table().holds(jobId, owner)) {
-            throw new LeaseLost(TABLE, jobId, owner);
-        }
-        return TrainingJob.findById(jobId);
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -99,30 +71,15 @@ public class TrainingQueue implements JobQueue<TrainingJob> {
         }
     }
 
-    /** The next job for the device: an interrupted one first (lease run out), then the oldest queued; leased. */
+    /** A job taken (an interrupted one first, lease run out, then the oldest ready one): its first start is kept. */
     @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<TrainingJob> claimNext() {
-        Optional<TrainingJob> next = table().claimNext(TrainingJob.class, owner, config.lease(), config.maxAttempts(),
-                this::giveUp);
-        next.ifPresent(job -> job.startedAt = job.startedAt == null ? Instant.now() : job.startedAt);
-        return next;
-    }
-
-    @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean renew(TrainingJob job) {
-        return table().renew(job.id, owner, config.lease());
-    }
-
-    @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void release(TrainingJob job) {
-        table().release(job.id, owner);
+    protected void claimed(TrainingJob job) {
+        job.startedAt = job.startedAt == null ? Instant.now() : job.startedAt;
     }
 
     /** A job whose trainer died in each of its attempts: failed for good, and said so. */
-    private void giveUp(TrainingJob job) {
+    @Override
+    protected void giveUp(TrainingJob job) {
         fail(job, "gave up after " + job.attempts + " attempts: the trainer stopped during each one"
                 + " (killed, out of memory or evicted) before the job finished");
     }

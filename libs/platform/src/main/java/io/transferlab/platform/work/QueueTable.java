@@ -101,19 +101,23 @@ public final class QueueTable {
                 .setParameter(1, id).setParameter(2, owner).getResultList().isEmpty();
     }
 
+    /** The table's name. */
+    public String name() {
+        return table;
+    }
+
     /**
-     * Gauges of a queue for /q/metrics: {@code transferlab.queue.depth} (QUEUED jobs) and
+     * Gauges of this queue for /q/metrics: {@code transferlab.queue.depth} (QUEUED jobs) and
      * {@code transferlab.queue.running} (RUNNING jobs), read from the table at each scrape.
      */
-    public static void registerGauges(io.micrometer.core.instrument.MeterRegistry registry, String table,
-                                      jakarta.persistence.EntityManager em) {
+    public void registerGauges(io.micrometer.core.instrument.MeterRegistry registry) {
         for (String[] gauge : new String[][]{{"transferlab.queue.depth", "QUEUED"}, {"transferlab.queue.running", "RUNNING"}}) {
-            io.micrometer.core.instrument.Gauge.builder(gauge[0], () -> count(em, table, gauge[1]))
-                    .tag("queue", table).register(registry);
+            io.micrometer.core.instrument.Gauge.builder(gauge[0], () -> count(gauge[1])).tag("queue", table)
+                    .register(registry);
         }
     }
 
-    private static double count(EntityManager em, String table, String state) {
+    private double count(String state) {
         try {
             return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> ((Number) em
                     .createNativeQuery("select count(*) from " + table + " where state = ?1").setParameter(1, state)
