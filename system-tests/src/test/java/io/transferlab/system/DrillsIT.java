@@ -144,7 +144,7 @@ class DrillsIT {
         String id = postStudy(List.of("ft"));
         awaitMidStudy(id);
         String database = "transferlab_gateway_test";
-        try (Connection admin = DriverManager.getConnection(pgUrl("transferlab_gateway"), pgUser(), pgPassword());
+        try (Connection admin = DriverManager.getConnection(RunningSystem.pgUrl("transferlab_gateway"), pgUser(), pgPassword());
              Statement sql = admin.createStatement()) {
             try {
                 sql.execute("alter database " + database + " with allow_connections false");
@@ -214,21 +214,11 @@ class DrillsIT {
         assertThat(kill.waitFor()).isZero();
     }
 
-    private static String pgUrl(String database) {
-        return "jdbc:postgresql://" + env("TRANSFERLAB_PG_HOST", "127.0.0.1") + ":" + env("TRANSFERLAB_PG_PORT", "55432")
-                + "/" + database;
-    }
-
     private static String pgUser() {
-        return env("TRANSFERLAB_PG_USER", "transferlab");
+        return RunningSystem.env("TRANSFERLAB_PG_USER", "transferlab");
     }
 
     private static String pgPassword() {
-        return env("TRANSFERLAB_PG_PASSWORD", "transferlab");
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
+        return RunningSystem.env("TRANSFERLAB_PG_PASSWORD", "transferlab");
     }
 }

@@ -97,12 +97,11 @@ final class RunningSystem implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the services first (./mvnw verify)");
         }
-        String pg = "jdbc:postgresql://" + env("TRANSFERLAB_PG_HOST", "127.0.0.1") + ":" + env("TRANSFERLAB_PG_PORT", "55432");
         String database = "transferlab_" + name.replace("-service", "") + "_test";
         List<String> command = new ArrayList<>(List.of("java", "-Xmx768m",
                 "-Dquarkus.http.port=" + port,
                 "-Dtransferlab.storage.root=" + storageRoot,
-                "-Dquarkus.datasource.jdbc.url=" + pg + "/" + database,
+                "-Dquarkus.datasource.jdbc.url=" + pgUrl(database),
                 "-Dmp.messaging.connector.smallrye-kafka.group.id=" + name + "-system-test",
                 "-Dai.djl.offline=true",
                 "-Dtransferlab.trainer.weights-dir=" + weights,
@@ -183,7 +182,13 @@ final class RunningSystem implements AutoCloseable {
         }
     }
 
-    private static String env(String name, String fallback) {
+    /** The JDBC address of a database on the PostgreSQL that deploy/local/infra.sh started. */
+    static String pgUrl(String database) {
+        return "jdbc:postgresql://" + env("TRANSFERLAB_PG_HOST", "127.0.0.1") + ":" + env("TRANSFERLAB_PG_PORT", "55432")
+                + "/" + database;
+    }
+
+    static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }

@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -26,8 +27,7 @@ import java.util.function.Consumer;
 public class EventInbox {
 
     private static final Logger LOG = Logger.getLogger(EventInbox.class);
-    private static final long MAX_BACKOFF_MS = 30_000;
-    private static final java.time.Duration HOLD_AT_SHUTDOWN = java.time.Duration.ofMinutes(5);
+    private static final Duration HOLD_AT_SHUTDOWN = Duration.ofMinutes(5);
     private volatile boolean stopping;
 
     @Inject
@@ -40,7 +40,7 @@ public class EventInbox {
      * record that can never succeed (malformed, or a failure that is not transient) is thrown, and dead-lettered.
      */
     public <T extends TransferLabEvent> void consume(String json, Class<T> type, Consumer<T> handler) {
-        long backoff = 200;
+        Duration backoff = Duration.ofMillis(200);
         for (int attempt = 1; ; attempt++) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> processOnce(json, type, handler));
@@ -60,13 +60,13 @@ public class EventInbox {
                     throw e;
                 }
                 LOG.warnf("a record on %s waits: %s (attempt %d, again in %d ms)", Topics.of(type),
-                        oneLine(QueueWorker.describe(e)), attempt, backoff);
+                        oneLine(QueueWorker.describe(e)), attempt, backoff.toMillis());
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException stop) {
                     holdUntilExit(type, e);   // interrupted: the service is stopping
                 }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                backoff = QueueWorker.longer(backoff);
             }
         }
     }
@@ -76,9 +76,9 @@ public class EventInbox {
      * already closed) must not be nacked — that would dead-letter a valid event — nor acknowledged — that would
      * lose it. Left unacknowledged, it is delivered again after the restart; the process exits around this thread.
      */
-    private void holdUntilExit(Class<?> type, RuntimeException failure) {
+    private void holdUntilExit(Class<? extends TransferLabEvent> type, RuntimeException failure) {
         LOG.infof("stopping: a record on %s is left unacknowledged (%s); it is delivered again after the restart",
-                Topics.of(type.asSubclass(TransferLabEvent.class)), oneLine(QueueWorker.describe(failure)));
+                Topics.of(type), oneLine(QueueWorker.describe(failure)));
         long until = System.nanoTime() + HOLD_AT_SHUTDOWN.toNanos();
         while (System.nanoTime() < until) {
             try {

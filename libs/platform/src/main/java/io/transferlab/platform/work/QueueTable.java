@@ -44,7 +44,7 @@ public final class QueueTable {
      * The next job, leased to {@code owner} and RUNNING, in the caller's transaction; rows other workers are
      * claiming are skipped. Jobs that used up their attempts go to {@code gaveUp} (in the same transaction).
      */
-    public <T> Optional<T> claimNext(Class<T> entity, String owner, Duration lease, int maxAttempts, Consumer<T> gaveUp) {
+    public <T extends LeasedJob> Optional<T> claimNext(Class<T> entity, String owner, Duration lease, int maxAttempts, Consumer<T> gaveUp) {
         while (true) {
             @SuppressWarnings("unchecked")
             List<T> next = em.createNativeQuery("select j.* from " + table + " j"
@@ -57,9 +57,7 @@ public final class QueueTable {
             }
             T job = next.get(0);
             Object id = em.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(job);
-            int attempts = ((Number) em.createNativeQuery("select attempts from " + table + " where id = ?1")
-                    .setParameter(1, id).getSingleResult()).intValue();
-            if (attempts >= maxAttempts) {
+            if (job.attempts >= maxAttempts) {
                 gaveUp.accept(job);
                 em.flush();
                 continue;

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 public final class QueueWorker<J> {
 
     private static final Logger LOG = Logger.getLogger(QueueWorker.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** The longest wait between two tries after a failure of the moment (the consumers' too, see EventInbox). */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     /** What the worker does with one claimed job; it records the outcome itself. */
     public interface Handler<J> {
@@ -135,7 +136,8 @@ public final class QueueWorker<J> {
         }
     }
 
-    private static Duration longer(Duration backoff) {
+    /** The next wait after {@code backoff}: twice as long, at most {@link #MAX_BACKOFF}. */
+    public static Duration longer(Duration backoff) {
         Duration doubled = backoff.multipliedBy(2);
         return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     }
