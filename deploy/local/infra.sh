@@ -103,18 +103,6 @@ pg_stop() {
 }
 
 # ---------------------------------------------------------------- Kafka
-kafka_libs() {
-  local stamp="$KAFKA_DIR/libs/.resolved-from"
-  if [[ -f "$stamp" && "$(cat "$stamp")" == "$(md5sum <"$REPO/deploy/local/kafka/pom.xml")" ]]; then
-    return 0
-  fi
-  log "resolving the Kafka 4.1 broker jars from Maven Central"
-  rm -rf "$KAFKA_DIR/libs"
-  "$REPO/mvnw" -B -q -f "$REPO/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$KAFKA_DIR/libs" >&2 || die "could not resolve the Kafka jars"
-  md5sum <"$REPO/deploy/local/kafka/pom.xml" >"$stamp"
-}
-
 kafka_java() { java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$REPO/deploy/local/kafka/log4j2.yaml" -cp "$KAFKA_DIR/libs/*" "$@"; }
 
 kafka_start() {
@@ -124,7 +112,7 @@ kafka_start() {
     return 0
   fi
   rm -f "$KAFKA_PID"
-  kafka_libs
+  kafka_resolve_libs "$KAFKA_DIR/libs"
   cat >"$KAFKA_DIR/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1

@@ -17,3 +17,17 @@ stop_pid() { # pid [signal]
   for _ in $(seq 1 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done
   kill -KILL "$1" 2>/dev/null || true
 }
+
+# Resolves the Kafka broker jars (deploy/local/kafka/pom.xml) from Maven Central into a folder, once per version of
+# that pom (infra.sh runs them; the Kafka image is made of them). Needs REPO, log and die.
+kafka_resolve_libs() { # dest
+  local stamp="$1/.resolved-from"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$(md5sum <"$REPO/deploy/local/kafka/pom.xml")" ]]; then
+    return 0
+  fi
+  log "resolving the Kafka 4.1 broker jars from Maven Central"
+  rm -rf "$1"
+  "$REPO/mvnw" -B -q -f "$REPO/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$1" >&2 || die "could not resolve the Kafka jars"
+  md5sum <"$REPO/deploy/local/kafka/pom.xml" >"$stamp"
+}

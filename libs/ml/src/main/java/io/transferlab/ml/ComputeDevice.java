@@ -11,6 +11,7 @@ public final class ComputeDevice {
     static {
         // DJL otherwise looks for engine updates on the internet and stalls without one; -Dai.djl.offline=false wins
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        OneDnnGuard.ensure();
     }
 
     private ComputeDevice() {
@@ -27,7 +28,9 @@ public final class ComputeDevice {
     /** One line for logs and results: which engine, version and device. */
     public static String describe() {
         Engine engine = engine();
+        String limit = OneDnnGuard.limit();
         return engine.getEngineName() + " " + engine.getVersion() + " on " + best()
-                + (engine.getGpuCount() > 0 ? " (" + engine.getGpuCount() + " GPU(s))" : "");
+                + (engine.getGpuCount() > 0 ? " (" + engine.getGpuCount() + " GPU(s))" : "")
+                + (limit != null && engine.getGpuCount() == 0 ? " (oneDNN limited to " + limit + ")" : "");
     }
 }

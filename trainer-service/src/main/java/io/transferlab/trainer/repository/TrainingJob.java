@@ -40,6 +40,8 @@ public class TrainingJob extends LeasedJob {
     public String checkpointSha256;
     @Column(name = "train_seconds")
     public Double trainSeconds;
+    /** The engine and device it trained on, e.g. "PyTorch 2.7.1 on cpu()". */
+    public String device;
     public String reason;
     @Column(name = "queued_at")
     public Instant queuedAt;

@@ -96,7 +96,7 @@ public class RunTrainer {
                 outcome.augmentationMode(), outcome.history(), null, null), outcome.tailWeights());
         return new TrainingQueue.TrainedRun(storage.referenceOf(json), Checksums.sha256(json),
                 outcome.history().epochs().size(), outcome.history().bestEpoch(), outcome.trainSeconds(),
-                outcome.augmentationMode());
+                outcome.augmentationMode(), engines.device());
     }
 
     /** Fine-tuning starts from the head its feature-extraction run of the same training set trained. */

@@ -119,6 +119,7 @@ public class TrainingQueue extends LeasedQueue<TrainingJob> {
         job.checkpointRef = run.checkpointRef();
         job.checkpointSha256 = run.checkpointSha256();
         job.trainSeconds = run.trainSeconds();
+        job.device = run.device();
         job.finishedAt = Instant.now();
         publisher.publish(TrainingProgress.finished(job.studyId, job.runId, job.strategy, run.epochs(), job.maxEpochs,
                 job.strategy + " trained: " + run.epochs() + " epochs, kept epoch " + run.bestEpoch()));
@@ -134,6 +135,6 @@ public class TrainingQueue extends LeasedQueue<TrainingJob> {
 
     /** What a finished job produced. */
     public record TrainedRun(String checkpointRef, String checkpointSha256, int epochs, int bestEpoch,
-                             double trainSeconds, String augmentationMode) {
+                             double trainSeconds, String augmentationMode, String device) {
     }
 }

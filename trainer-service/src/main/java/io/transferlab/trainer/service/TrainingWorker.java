@@ -8,6 +8,7 @@ import io.transferlab.platform.work.QueueConfig;
 import io.transferlab.platform.work.QueueWorker;
 import io.transferlab.platform.work.Transient;
 import io.transferlab.trainer.config.TrainerConfig;
+import io.transferlab.trainer.engine.EngineProvider;
 import io.transferlab.trainer.repository.TrainingJob;
 import io.transferlab.trainer.repository.TrainingSet;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +41,9 @@ public class TrainingWorker {
     @Inject
     QueueConfig queueConfig;
 
+    @Inject
+    EngineProvider engines;
+
     private QueueWorker<TrainingJob> worker;
 
     void start(@Observes StartupEvent event) {
@@ -47,6 +51,7 @@ public class TrainingWorker {
             LOG.info("training worker disabled (transferlab.trainer.worker-enabled=false)");
             return;
         }
+        engines.preload();
         worker = new QueueWorker<>("trainer-device-0", queue, this::train, config.pollInterval(), queueConfig.heartbeat());
         worker.start();
         LOG.infof("training worker started as %s (lease %s, heartbeat %s, %d attempts a job)", queue.owner(),

@@ -120,7 +120,7 @@ class TrainingQueueLeaseTests {
         // the former holder learns it at its next heartbeat, and what it would still record is refused
         assertThat(queue.renew(mine)).isFalse();
         assertThatThrownBy(() -> queue.finished(mine.id, new TrainingQueue.TrainedRun("checkpoints/x", "b".repeat(64),
-                3, 2, 1.0, "none"))).isInstanceOf(LeaseLost.class).hasMessageContaining("no longer leased");
+                3, 2, 1.0, "none", "PyTorch test on cpu()"))).isInstanceOf(LeaseLost.class).hasMessageContaining("no longer leased");
         assertThatThrownBy(() -> queue.failed(mine.id, "boom")).isInstanceOf(LeaseLost.class);
         assertThat(job(mine.id).state).isEqualTo(TrainingJob.State.RUNNING);
         assertThat(outboxEvents("checkpoint-created")).isZero();
@@ -131,7 +131,7 @@ class TrainingQueueLeaseTests {
         TrainingJob again = queue.claimNext().orElseThrow();
         assertThat(again.owner).isEqualTo(queue.owner());
         assertThat(again.attempts).isEqualTo(2);
-        queue.finished(again.id, new TrainingQueue.TrainedRun("checkpoints/x", "b".repeat(64), 3, 2, 1.0, "none"));
+        queue.finished(again.id, new TrainingQueue.TrainedRun("checkpoints/x", "b".repeat(64), 3, 2, 1.0, "none", "PyTorch test on cpu()"));
         assertThat(job(again.id).state).isEqualTo(TrainingJob.State.DONE);
         assertThat(outboxEvents("checkpoint-created")).isEqualTo(1);
         assertThat(queue.claimNext()).isEmpty();
@@ -162,7 +162,7 @@ class TrainingQueueLeaseTests {
         assertThat(fe.strategy).isEqualTo("fe");
         // a second trainer must not start ft before the head it starts from exists
         assertThat(otherClaims()).isEmpty();
-        queue.finished(fe.id, new TrainingQueue.TrainedRun("checkpoints/fe", "b".repeat(64), 3, 2, 1.0, "none"));
+        queue.finished(fe.id, new TrainingQueue.TrainedRun("checkpoints/fe", "b".repeat(64), 3, 2, 1.0, "none", "PyTorch test on cpu()"));
         TrainingJob ft = otherClaims().orElseThrow();
         assertThat(ft.strategy).isEqualTo("ft");
         assertThat(ft.afterJob).isEqualTo(fe.id);

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The compose test (run by .ci/run after ./mvnw verify): build the images, start the project's Docker engine,
+# `docker-compose up` the stack on a generated 3-class dataset, run a small study (fe and ft on the three sizes,
+# 64x64 images, capped epochs) through the published gateway to COMPLETE with a micro-F1 for every run, check
+# that only the gateway is published, and `docker-compose down -v`. Always stops what it started.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$REPO/deploy/compose"
+WORK="$REPO/target/compose-test"
+PROJECT=transferlab-test
+PORT="${TRANSFERLAB_COMPOSE_TEST_PORT:-18180}"
+# shellcheck source=deploy/testing/study.sh
+source "$REPO/deploy/testing/study.sh"
+# shellcheck source=deploy/images/images.sh
+source "$REPO/deploy/images/images.sh"
+t0=$SECONDS
+stage() { echo "[compose-test] $1 ($((SECONDS - t0)) s)"; }
+
+[[ "${1:-}" == --no-build ]] || "$REPO/deploy/images/build.sh"
+stage "images built"
+engine_was_running=false
+"$REPO/deploy/images/engine.sh" status | grep -q running && engine_was_running=true
+"$REPO/deploy/images/engine.sh" start
+eval "$("$REPO/deploy/images/engine.sh" env)"
+export DOCKER_HOST
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+python3 "$REPO/deploy/testing/make-dataset.py" "$WORK/colours" 3 12
+export TRANSFERLAB_DATA="$WORK/colours" TRANSFERLAB_DATASET_NAME=colours TRANSFERLAB_IMAGE_TAG="$TAG"
+export TRANSFERLAB_GATEWAY_PORT="$PORT"
+# small and quick, the real network and weights (as the system tests)
+export TRANSFERLAB_TRAINER_IMAGE_SIZE=64 TRANSFERLAB_TRAINER_FEATURE_EXTRACTION_EPOCHS=4 \
+       TRANSFERLAB_TRAINER_FINE_TUNING_EPOCHS=3
+compose() { docker-compose -p "$PROJECT" -f "$HERE/compose.yaml" "$@"; }
+
+finish() {
+  local rc=$?
+  if (( rc != 0 )); then
+    compose ps >&2 || true
+    compose logs --no-color --tail 60 >"$WORK/compose.log" 2>&1 || true
+    echo "[compose-test] FAILED; the services' last lines are in $WORK/compose.log" >&2
+  fi
+  compose down -v --remove-orphans >/dev/null 2>&1 || true
+  [[ "$engine_was_running" == true ]] || "$REPO/deploy/images/engine.sh" stop
+  exit "$rc"
+}
+trap finish EXIT
+
+compose down -v --remove-orphans >/dev/null 2>&1 || true   # what an interrupted earlier run left
+compose up -d
+for svc in "${SERVICES[@]}"; do
+  state=""
+  for _ in $(seq 1 180); do
+    state="$(docker inspect --format '{{.State.Health.Status}}' "$(compose ps -q "$svc")" 2>/dev/null || echo missing)"
+    [[ "$state" == healthy ]] && break
+    sleep 2
+  done
+  [[ "$state" == healthy ]] || { echo "[compose-test] $svc is $state after 6 min" >&2; exit 1; }
+done
+stage "stack up, every service healthy"
+
+# only the gateway is reachable from the host, and only on loopback
+published="$(docker ps --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}} {{.Ports}}' | grep -- '->' || true)"
+echo "[compose-test] published: $published"
+[[ "$(grep -c -- '->' <<<"$published")" == 1 && "$published" == *gateway*"127.0.0.1:$PORT->8080/tcp"* ]] \
+  || { echo "[compose-test] expected only the gateway on 127.0.0.1:$PORT" >&2; exit 1; }
+
+compose run --rm -T cli register --dataset-service http://dataset-service:8080 --path datasets/colours
+GATEWAY="http://127.0.0.1:$PORT"
+id="$(post_study datasets/colours '["fe", "ft"]')"
+stage "study $id posted"
+await_complete "$id" 1200
+check_results "$id" 6
+stage "study COMPLETE with F1 for every run"

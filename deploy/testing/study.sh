@@ -1,0 +1,47 @@
+# A small study through a deployed gateway, for the compose and Kubernetes tests (sourced, not run).
+# Needs curl and python3; GATEWAY is the gateway's base URL.
+
+# Posts a study and prints its id.
+post_study() { # dataset-path strategies-json
+  curl -fsS -H 'Content-Type: application/json' \
+    -d "{\"datasetPath\": \"$1\", \"preset\": \"seed-2020\", \"strategies\": $2}" "$GATEWAY/studies" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+
+# The study's state and, per run, the strategy states on one line, e.g. TRAINING large:fe=COMPLETE,ft=TRAINING …
+study_line() { # id
+  curl -fsS "$GATEWAY/studies/$1/results" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+print(" ".join(f"{r[\"size\"]}:{r[\"strategy\"]}={r[\"state\"]}" + (f"(epoch {r.get(\"epoch\")})" if r.get("epoch") else "") for r in rows))'
+}
+
+# Waits until the study is COMPLETE (fails when it FAILED or after a time-out); prints progress now and then.
+await_complete() { # id timeout-seconds
+  local id="$1" deadline=$((SECONDS + $2)) state="" last=""
+  while (( SECONDS < deadline )); do
+    state="$(curl -fsS "$GATEWAY/studies/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])' || echo unreachable)"
+    [[ "$state" == COMPLETE ]] && { echo "[study] $id COMPLETE"; return 0; }
+    [[ "$state" == FAILED ]] && { echo "[study] $id FAILED" >&2; curl -fsS "$GATEWAY/studies/$id" >&2; return 1; }
+    line="$state $(study_line "$id" 2>/dev/null || true)"
+    [[ "$line" != "$last" ]] && echo "[study] $line"
+    last="$line"
+    sleep 5
+  done
+  echo "[study] $id not COMPLETE after $2 s (state $state)" >&2
+  return 1
+}
+
+# Checks that every run of the study has a micro-F1 in [0, 1] and prints the results table.
+check_results() { # id expected-rows
+  curl -fsS "$GATEWAY/studies/$1/results" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+expected = int(sys.argv[1])
+assert len(rows) == expected, f"{len(rows)} results, expected {expected}"
+for r in rows:
+    f1 = r.get("microF1")
+    assert r["state"] == "COMPLETE" and f1 is not None and 0.0 <= f1 <= 1.0, f"run without F1: {r}"
+    print(f"[study] {r[\"size\"]:6} {r[\"strategy\"]:3} micro-F1 {f1:.4f} epochs {r.get(\"epochs\")}")
+' "$2"
+}

@@ -1,0 +1,218 @@
+package io.transferlab.ml;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps oneDNN (libtorch's CPU convolutions) from killing the JVM on CPUs that report a cache topology it cannot
+ * handle: on some virtual machines (seen: an "AMD EPYC" with AVX-512 whose cache leaves are blank) its AVX2 and
+ * AVX-512 "brgemm" convolutions divide by zero while choosing their blocking — SIGFPE, and the whole process dies.
+ *
+ * <p>Whether this CPU is affected is found out once, by running ResNet50's convolutions in a child JVM; the verdict is
+ * kept per CPU (model and flags) and libtorch version under the cache folder. On an affected CPU the limit
+ * {@code ONEDNN_MAX_CPU_ISA=AVX} is set in this process's environment before libtorch creates its first primitive
+ * (oneDNN reads it then): slower convolutions, the same results. A limit the user set is always kept.
+ */
+public final class OneDnnGuard {
+
+    static final String VARIABLE = "ONEDNN_MAX_CPU_ISA";
+    static final String SAFE_ISA = "AVX";
+    private static final Logger LOG = LoggerFactory.getLogger(OneDnnGuard.class);
+    private static volatile String applied;
+
+    private OneDnnGuard() {
+    }
+
+    /** The limit this process runs under (the user's, or the one set here), or null when there is none. */
+    public static String limit() {
+        return applied != null ? applied : System.getenv(VARIABLE);
+    }
+
+    /** Finds out (once per CPU) whether oneDNN crashes here, and limits it if so; call before the first convolution. */
+    public static synchronized void ensure() {
+        if (applied != null || System.getenv(VARIABLE) != null || !isLinuxX86()
+                || Boolean.getBoolean("transferlab.onednn.no-probe")) {
+            return;
+        }
+        String signature = cpuSignature();
+        Path verdictFile = cacheDir().resolve("onednn-" + signature + ".verdict");
+        String verdict = read(verdictFile);
+        if (verdict == null) {
+            verdict = probe();
+            write(verdictFile, verdict);
+        }
+        if ("crashes".equals(verdict)) {
+            CLibrary.INSTANCE.setenv(VARIABLE, SAFE_ISA, 1);
+            applied = SAFE_ISA;
+            LOG.warn("oneDNN's AVX2/AVX-512 convolutions crash on this CPU (its cache topology): limited to {}={}"
+                    + " (slower, same results; set {} yourself to choose)", VARIABLE, SAFE_ISA, VARIABLE);
+        }
+    }
+
+    /** Runs ResNet50's convolutions in a child JVM: "ok", or "crashes" when it dies of a signal. */
+    private static String probe() {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dai.djl.offline=true", "-Dtransferlab.onednn.no-probe=true", "-cp", classPath(),
+                    OneDnnGuard.class.getName()).redirectErrorStream(true);
+            builder.environment().remove(VARIABLE);
+            Process child = builder.start();
+            byte[] output = child.getInputStream().readAllBytes();
+            if (!child.waitFor(5, TimeUnit.MINUTES)) {
+                child.destroyForcibly();
+                return "ok";
+            }
+            int exit = child.exitValue();
+            String text = new String(output, StandardCharsets.UTF_8);
+            if (exit == 0) {
+                return "ok";
+            }
+            if (text.contains("SIGFPE") || text.contains("SIGILL") || exit > 128) {
+                LOG.info("oneDNN probe: the convolution killed the child JVM (exit {})", exit);
+                return "crashes";
+            }
+            // the probe itself could not run: no verdict about oneDNN, so nothing is limited
+            LOG.warn("oneDNN probe did not run (exit {}): {}", exit, text.lines().limit(5).toList());
+            return "unknown";
+        } catch (IOException e) {
+            LOG.warn("oneDNN probe could not start: {}", e.getMessage());
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    /** The child's class path: the jars (or folders) holding DJL, its PyTorch engine, natives and this class. */
+    private static String classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        ClassLoader loader = OneDnnGuard.class.getClassLoader();
+        for (String resource : new String[]{"io/transferlab/ml/OneDnnGuard.class", "ai/djl/engine/Engine.class",
+                "ai/djl/pytorch/engine/PtEngine.class", "ai/djl/pytorch/jni/PyTorchLibrary.class",
+                "jnilib/pytorch.properties", "native/lib/pytorch.properties", "com/sun/jna/Native.class",
+                "com/google/gson/Gson.class", "org/slf4j/LoggerFactory.class",
+                "org/apache/commons/compress/archivers/ArchiveEntry.class"}) {
+            URL url = loader.getResource(resource);
+            if (url != null) {
+                entries.add(location(url, resource));
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static String location(URL url, String resource) {
+        String text = url.toString();
+        try {
+            if (text.startsWith("jar:")) {
+                return Path.of(new URL(text.substring(4, text.indexOf("!/"))).toURI()).toString();
+            }
+            Path file = Path.of(url.toURI());
+            for (int i = 0; i < resource.split("/").length; i++) {
+                file = file.getParent();
+            }
+            return file.toString();
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot locate " + text, e);
+        }
+    }
+
+    /**
+     * The child: ResNet50 (random weights) forward and backward at batch 2 on 224×224 and forward at batch 32 on
+     * 64×64 — the convolution shapes the engine runs; which shapes oneDNN's blocking trips over depends on the CPU.
+     */
+    public static void main(String[] args) {
+        try (Model model = Model.newInstance("onednn-probe")) {
+            model.setBlock(io.transferlab.ml.backbone.KerasResNet50.withoutTop());
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
+                trainer.initialize(new Shape(2, 3, 224, 224));
+                NDManager manager = trainer.getManager();
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    NDArray y = trainer.forward(new NDList(manager.randomUniform(0, 1, new Shape(2, 3, 224, 224))))
+                            .singletonOrThrow();
+                    collector.backward(y.sum());
+                }
+                NDArray small = trainer.evaluate(new NDList(manager.randomUniform(0, 1, new Shape(32, 3, 64, 64))))
+                        .singletonOrThrow();
+                System.out.println("oneDNN probe: convolutions ok " + small.getShape());
+            }
+        }
+    }
+
+    private static String cpuSignature() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name") || l.startsWith("flags") || l.startsWith("vendor_id"))
+                    .distinct().reduce("", String::concat);
+            String engine = String.valueOf(OneDnnGuard.class.getClassLoader().getResource("native/lib/pytorch.properties"));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((cpu + engine).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return "unknown-cpu";
+        }
+    }
+
+    private static Path cacheDir() {
+        String configured = System.getenv("TRANSFERLAB_CACHE");
+        return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".cache", "transferlab");
+    }
+
+    private static String read(Path file) {
+        try {
+            String text = Files.readString(file).trim();
+            return text.equals("ok") || text.equals("crashes") ? text : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void write(Path file, String verdict) {
+        if ("unknown".equals(verdict)) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "onednn", ".tmp");
+            Files.writeString(tmp, verdict);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.debug("could not keep the oneDNN verdict in {}: {}", file, e.getMessage());
+        }
+    }
+
+    private static boolean isLinuxX86() {
+        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+                && System.getProperty("os.arch", "").matches("amd64|x86_64");
+    }
+
+    /** libc's setenv: oneDNN reads its limit with getenv when it creates its first primitive. */
+    private interface CLibrary extends Library {
+        CLibrary INSTANCE = Native.load("c", CLibrary.class);
+
+        int setenv(String name, String value, int overwrite);
+    }
+}
