@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The compose test (run by .ci/run after ./mvnw verify): build the images, start the project's Docker engine,
-# `docker-compose up` the stack on a generated 3-class dataset, run a small study (fe and ft on the three sizes,
-# 64x64 images, capped epochs) through the published gateway to COMPLETE with a micro-F1 for every run, check
-# that only the gateway is published, and `docker-compose down -v`. Always stops what it started.
+# The compose test (run by .ci/run after ./mvnw verify): build the images (the CUDA trainer too), start the
+# project's Docker engine, `docker-compose up` the stack on a generated 3-class dataset, run a small study (fe and ft
+# on the three sizes, 64x64 images, capped epochs) through the published gateway to COMPLETE with a micro-F1 for
+# every run, check that only the gateway is published; then replace the trainer by the CUDA build and see it train a
+# study on this CPU-only machine; `docker-compose down -v`. Always stops what it started.
+#   deploy/compose/test.sh [--no-build]
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,7 +19,7 @@ source "$REPO/deploy/images/images.sh"
 t0=$SECONDS
 stage() { echo "[compose-test] $1 ($((SECONDS - t0)) s)"; }
 
-[[ "${1:-}" == --no-build ]] || "$REPO/deploy/images/build.sh"
+[[ "${1:-}" == --no-build ]] || "$REPO/deploy/images/build.sh" --cuda
 stage "images built"
 engine_was_running=false
 "$REPO/deploy/images/engine.sh" status | grep -q running && engine_was_running=true
@@ -32,7 +34,8 @@ export TRANSFERLAB_GATEWAY_PORT="$PORT"
 # small and quick, the real network and weights (as the system tests)
 export TRANSFERLAB_TRAINER_IMAGE_SIZE=64 TRANSFERLAB_TRAINER_FEATURE_EXTRACTION_EPOCHS=4 \
        TRANSFERLAB_TRAINER_FINE_TUNING_EPOCHS=3
-compose() { docker-compose -p "$PROJECT" -f "$HERE/compose.yaml" "$@"; }
+files=(-f "$HERE/compose.yaml")
+compose() { docker-compose -p "$PROJECT" "${files[@]}" "$@"; }
 
 finish() {
   local rc=$?
@@ -49,15 +52,24 @@ trap finish EXIT
 
 compose down -v --remove-orphans >/dev/null 2>&1 || true   # what an interrupted earlier run left
 compose up -d
-for svc in "${SERVICES[@]}"; do
-  state=""
-  for _ in $(seq 1 180); do
-    state="$(docker inspect --format '{{.State.Health.Status}}' "$(compose ps -q "$svc")" 2>/dev/null || echo missing)"
-    [[ "$state" == healthy ]] && break
-    sleep 2
+await_healthy() { # service…
+  local svc state
+  for svc in "$@"; do
+    state=""
+    for _ in $(seq 1 180); do
+      state="$(docker inspect --format '{{.State.Health.Status}}' "$(compose ps -q "$svc")" 2>/dev/null || echo missing)"
+      [[ "$state" == healthy ]] && break
+      sleep 2
+    done
+    [[ "$state" == healthy ]] || { echo "[compose-test] $svc is $state after 6 min" >&2; exit 1; }
   done
-  [[ "$state" == healthy ]] || { echo "[compose-test] $svc is $state after 6 min" >&2; exit 1; }
-done
+}
+# the device every job of a study trained on, one line each (the trainer is not published: asked from inside)
+job_devices() { # study-id
+  compose exec -T gateway curl -fsS "http://trainer-service:8080/training-jobs?studyId=$1" \
+    | python3 -c 'import json,sys; print("\n".join(j["device"] for j in json.load(sys.stdin)))'
+}
+await_healthy "${SERVICES[@]}"
 stage "stack up, every service healthy"
 
 # only the gateway is reachable from the host, and only on loopback
@@ -73,3 +85,25 @@ stage "study $id posted"
 await_complete "$id" 1200
 check_results "$id" 6
 stage "study COMPLETE with F1 for every run"
+devices="$(job_devices "$id")"
+echo "[compose-test] trained on: $(sort -u <<<"$devices" | tr '\n' ';')"
+[[ "$(grep -c '^PyTorch 2.7.1 on cpu()' <<<"$devices")" == 6 ]] || { echo "[compose-test] jobs without their device" >&2; exit 1; }
+
+# The CUDA build of the trainer on this CPU-only machine: it must start, find no GPU and train on the CPU
+cat >"$WORK/cuda-trainer-on-cpu.yaml" <<YAML
+version: "3.8"
+services:
+  trainer-service:
+    image: $IMG_TRAINER_CUDA
+YAML
+files+=(-f "$WORK/cuda-trainer-on-cpu.yaml")
+compose up -d trainer-service
+await_healthy trainer-service
+stage "the CUDA trainer is up"
+id="$(post_study datasets/colours '["fe"]')"
+await_complete "$id" 900
+check_results "$id" 3
+devices="$(job_devices "$id")"
+echo "[compose-test] the CUDA trainer trained on: $(sort -u <<<"$devices" | tr '\n' ';')"
+[[ "$(grep -c '^PyTorch 2.5.1 on cpu()' <<<"$devices")" == 3 ]] || { echo "[compose-test] the CUDA trainer did not train on the CPU" >&2; exit 1; }
+stage "the CUDA trainer trained a study on the CPU"

@@ -5,15 +5,14 @@
 #   localhost/transferlab/service-base:TAG       + storage-root volume, port 8080, readiness health check
 #   localhost/transferlab/ml-base:TAG            + the ResNet50 ImageNet weights (trainer, evaluator, CLI)
 #   localhost/transferlab/{gateway,dataset-service,trainer-service,evaluator-service}:TAG   Jib (quarkus-container-image-jib)
-#   localhost/transferlab/trainer-service:TAG-cuda   with --cuda: the trainer with DJL's CUDA natives (-Pcuda)
+#   localhost/transferlab/cuda-base:TAG, trainer-service:TAG-cuda   with --cuda: the trainer with DJL's CUDA natives (-Pcuda)
 #   localhost/transferlab/cli:TAG                the transferlab command
 #   localhost/transferlab/kafka:4.1.1, localhost/transferlab/postgres:15   for compose and the self-contained k8s install
 # What is already built is reused: the debootstrap base is made once, the Dockerfile images come from the engine's
 # layer cache, and Jib reuses its layers. TAG is the project's version.
 #
-#   deploy/images/build.sh [--cuda] [--no-maven] [--save DIR]
-# --no-maven   the services are already packaged (./mvnw package): only the Jib step runs
-# --save DIR   also write every image as a tar (docker save) into DIR, e.g. to load into Kubernetes
+#   deploy/images/build.sh [--cuda]
+# --cuda       also the CUDA trainer (a 2.46 GB jar of natives from Maven Central, once)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,14 +21,10 @@ CACHE="${TRANSFERLAB_CACHE:-$HOME/.cache/transferlab}"
 STAGE="$REPO/target/images"
 MIRROR="${TRANSFERLAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 CUDA=false
-MAVEN=true
-SAVE=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --cuda) CUDA=true; shift ;;
-    --no-maven) MAVEN=false; shift ;;
-    --save) SAVE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -98,18 +93,31 @@ jib=(-Dquarkus.container-image.build=true -Dquarkus.container-image.registry=loc
      -Dquarkus.jib.user=1001 -Dquarkus.jib.working-directory=/opt/transferlab/app -Dquarkus.jib.ports=8080
      -Dquarkus.jib.docker-environment-variables.DOCKER_HOST="$DOCKER_HOST")
 t=$SECONDS
-goal=package
-[[ "$MAVEN" == false ]] && goal="quarkus:build"
-(cd "$REPO" && ./mvnw -B -q "$goal" -DskipTests -pl gateway,dataset-service -am "${jib[@]}" \
+(cd "$REPO" && ./mvnw -B -q package -DskipTests -pl gateway,dataset-service -am "${jib[@]}" \
    -Dquarkus.jib.base-jvm-image="docker://$IMG_SERVICE_BASE") || die "the Jib build of gateway/dataset-service failed"
-(cd "$REPO" && ./mvnw -B -q "$goal" -DskipTests -pl trainer-service,evaluator-service -am "${jib[@]}" \
+(cd "$REPO" && ./mvnw -B -q package -DskipTests -pl trainer-service,evaluator-service -am "${jib[@]}" \
    -Dquarkus.jib.base-jvm-image="docker://$IMG_ML_BASE") || die "the Jib build of trainer/evaluator failed"
 stage_time "built the four service images with Jib" "$t"
 if [[ "$CUDA" == true ]]; then
   t=$SECONDS
-  # the CUDA natives replace the CPU ones (profile cuda); its own tag, so both trainers can be deployed
+  # DJL finds a GPU through the CUDA runtime (JNA loads libcudart) before it picks the natives, so the runtime of
+  # the cu124 jar is put where JNA looks (-Djna.library.path); the rest of the jar is extracted at first start, on
+  # GPU hosts only (on a CPU-only host DJL takes the CPU natives of the same PyTorch).
+  mvn_eval() { (cd "$REPO" && ./mvnw -B -q help:evaluate -Pcuda -pl trainer-service -DforceStdout -Dexpression="$1"); }
+  cuda_version="$(mvn_eval pytorch.cuda.version)"
+  local_repo="$(mvn_eval settings.localRepository)"
+  artifact="ai.djl.pytorch:pytorch-native-cu124:$cuda_version:jar:linux-x86_64"
+  (cd "$REPO" && ./mvnw -B -q dependency:get -Dtransitive=false -Dartifact="$artifact") || die "could not resolve $artifact"
+  jar="$local_repo/ai/djl/pytorch/pytorch-native-cu124/$cuda_version/pytorch-native-cu124-$cuda_version-linux-x86_64.jar"
+  rm -rf "$STAGE/cuda-base" && mkdir -p "$STAGE/cuda-base/cudart"
+  unzip -q -j -o "$jar" 'pytorch/cu124/linux-x86_64/libcudart-*.so.*' -d "$STAGE/cuda-base/cudart"
+  cudart="$(cd "$STAGE/cuda-base/cudart" && ls libcudart-*.so.*)"
+  ln -s "$cudart" "$STAGE/cuda-base/cudart/libcudart.so"
+  cp "$HERE/cuda-base/Dockerfile" "$STAGE/cuda-base/"
+  build "$IMG_CUDA_BASE" "$STAGE/cuda-base" "ML_BASE_IMAGE=$IMG_ML_BASE"
   (cd "$REPO" && ./mvnw -B -q package -DskipTests -Pcuda -pl trainer-service -am "${jib[@]}" \
-     -Dquarkus.container-image.tag="$TAG-cuda" -Dquarkus.jib.base-jvm-image="docker://$IMG_ML_BASE") \
+     -Dquarkus.container-image.tag="$TAG-cuda" -Dquarkus.jib.base-jvm-image="docker://$IMG_CUDA_BASE" \
+     -Dquarkus.jib.jvm-additional-arguments=-Djna.library.path=/opt/cudart) \
     || die "the Jib build of the CUDA trainer failed"
   # put the CPU build back in target/, which deploy/local and the tests use
   (cd "$REPO" && ./mvnw -B -q package -DskipTests -pl trainer-service) || die "rebuilding the CPU trainer failed"
@@ -122,13 +130,5 @@ rm -rf "$STAGE/cli" && mkdir -p "$STAGE/cli"
 cp -a "$REPO/cli/target/lib" "$REPO/cli/target/transferlab-cli.jar" "$HERE/cli/Dockerfile" "$STAGE/cli/"
 build "$IMG_CLI" "$STAGE/cli" "ML_BASE_IMAGE=$IMG_ML_BASE"
 
-if [[ -n "$SAVE" ]]; then
-  t=$SECONDS
-  mkdir -p "$SAVE"
-  for image in "${IMAGES_RUNTIME[@]}"; do
-    docker save -o "$SAVE/$(image_file "$image")" "$image"
-  done
-  stage_time "saved the images to $SAVE" "$t"
-fi
 stage_time "all images built"
 docker images --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep '^localhost/transferlab/' >&2

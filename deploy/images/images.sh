@@ -6,13 +6,12 @@ IMG_DEBIAN=localhost/transferlab/debian:bookworm
 IMG_JRE="localhost/transferlab/jre17:$TAG"
 IMG_SERVICE_BASE="localhost/transferlab/service-base:$TAG"
 IMG_ML_BASE="localhost/transferlab/ml-base:$TAG"
+IMG_CUDA_BASE="localhost/transferlab/cuda-base:$TAG"
 IMG_KAFKA=localhost/transferlab/kafka:4.1.1
 IMG_POSTGRES=localhost/transferlab/postgres:15
 IMG_CLI="localhost/transferlab/cli:$TAG"
 IMG_TRAINER_CUDA="localhost/transferlab/trainer-service:$TAG-cuda"
 SERVICES=(gateway dataset-service trainer-service evaluator-service)
-# what a deployment runs (build.sh --save writes these)
-IMAGES_RUNTIME=("$IMG_KAFKA" "$IMG_POSTGRES" "$IMG_CLI")
-for s in "${SERVICES[@]}"; do IMAGES_RUNTIME+=("localhost/transferlab/$s:$TAG"); done
-# a file name for an image: localhost/transferlab/gateway:0.1.0 → gateway-0.1.0.tar
-image_file() { local n="${1##*/}"; echo "${n/:/-}.tar"; }
+# what the self-contained Kubernetes install runs
+IMAGES_DEPLOYED=("$IMG_KAFKA" "$IMG_POSTGRES")
+for s in "${SERVICES[@]}"; do IMAGES_DEPLOYED+=("localhost/transferlab/$s:$TAG"); done

@@ -13,7 +13,8 @@ study_line() { # id
   curl -fsS "$GATEWAY/studies/$1/results" | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
-print(" ".join(f"{r[\"size\"]}:{r[\"strategy\"]}={r[\"state\"]}" + (f"(epoch {r.get(\"epoch\")})" if r.get("epoch") else "") for r in rows))'
+print(" ".join("%s:%s=%s%s" % (r["size"], r["strategy"], r["state"], " (epoch %s)" % r["epoch"] if r.get("epoch") else "")
+               for r in rows))'
 }
 
 # Waits until the study is COMPLETE (fails when it FAILED or after a time-out); prints progress now and then.
@@ -38,10 +39,10 @@ check_results() { # id expected-rows
 import json, sys
 rows = json.load(sys.stdin)
 expected = int(sys.argv[1])
-assert len(rows) == expected, f"{len(rows)} results, expected {expected}"
+assert len(rows) == expected, "%d results, expected %d" % (len(rows), expected)
 for r in rows:
     f1 = r.get("microF1")
-    assert r["state"] == "COMPLETE" and f1 is not None and 0.0 <= f1 <= 1.0, f"run without F1: {r}"
-    print(f"[study] {r[\"size\"]:6} {r[\"strategy\"]:3} micro-F1 {f1:.4f} epochs {r.get(\"epochs\")}")
+    assert r["state"] == "COMPLETE" and f1 is not None and 0.0 <= f1 <= 1.0, "run without F1: %s" % r
+    print("[study] %-6s %-3s micro-F1 %.4f epochs %s" % (r["size"], r["strategy"], f1, r.get("epochs")))
 ' "$2"
 }

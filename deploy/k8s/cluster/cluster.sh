@@ -226,6 +226,7 @@ cmd_stop() {
       *) stop_pid "${COMPONENTS[i]}" ;;
     esac
   done
+  log "processes stopped"
   # Unmount everything this cluster mounted below $RUN (container root filesystems,
   # pod network namespaces, secret/projected tmpfs volumes), deepest first.
   for i in 1 2 3; do
@@ -241,14 +242,16 @@ cmd_stop() {
   remove_cgroups
   restore_sysctls
   # kubelet writes container logs to the fixed /var/log/pods (<ns>_<pod>_<uid>) with
-  # links in /var/log/containers: remove only those of our pods.
-  if [[ -d $RUN/kubelet/pods ]]; then
-    for d in "$RUN"/kubelet/pods/*/; do
-      [[ -d $d ]] || continue
-      uid=$(basename "$d")
-      rm -rf /var/log/pods/*_"$uid"
+  # links in /var/log/containers: remove only what appeared there while this cluster
+  # ran (start recorded what was there before), then the links that now dangle.
+  if [[ -f $RUN/var-log-pods.before ]]; then
+    for d in /var/log/pods/*; do
+      [[ -e $d ]] || continue
+      grep -qxF "$(basename "$d")" "$RUN/var-log-pods.before" || rm -rf "$d"
     done
-    find /var/log/containers -maxdepth 1 -xtype l -delete 2>/dev/null || true
+    for d in /var/log/containers/*; do
+      if [[ -L $d && ! -e $d && $(readlink "$d") == /var/log/pods/* ]]; then rm -f "$d"; fi
+    done
   fi
   # Fresh cluster on every start: drop all state, keep the last logs for debugging.
   local keep=$RUN/.logs-keep
@@ -305,7 +308,8 @@ extendedKeyUsage=serverAuth,clientAuth"
   [[ -n $san ]] && ext+=$'\n'"subjectAltName=$san"
   openssl genrsa -out "$PKI/$name.key" 2048 2>/dev/null
   openssl req -new -key "$PKI/$name.key" -subj "/CN=$cn${org:+/O=$org}" -out "$PKI/$name.csr"
-  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
+    -set_serial "0x$(openssl rand -hex 16)" \
     -days 3650 -sha256 -extfile <(echo "$ext") -out "$PKI/$name.crt" 2>/dev/null
   rm -f "$PKI/$name.csr"
 }
@@ -337,18 +341,23 @@ make_pki() {
   openssl genrsa -out "$PKI/ca.key" 2048 2>/dev/null
   openssl req -x509 -new -key "$PKI/ca.key" -subj "/CN=transferlab-k8s-ca" -days 3650 -sha256 \
     -out "$PKI/ca.crt"
+  # Key generation dominates: run the certificates in parallel (2 cores).
+  local jobs=()
   cert apiserver kube-apiserver "" \
-    "DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:$NODE_IP,IP:$KUBE_SVC_IP,IP:127.0.0.1"
-  cert apiserver-kubelet-client kube-apiserver-kubelet-client system:masters
-  cert admin transferlab-admin system:masters
-  cert controller-manager system:kube-controller-manager ""
-  cert scheduler system:kube-scheduler ""
-  cert kube-proxy system:kube-proxy ""
-  cert kubelet "system:node:$NODE_NAME" system:nodes
-  cert kubelet-serving "$NODE_NAME" "" "DNS:$NODE_NAME,IP:$NODE_IP"
+    "DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:$NODE_IP,IP:$KUBE_SVC_IP,IP:127.0.0.1" &
+  jobs+=($!)
+  cert apiserver-kubelet-client kube-apiserver-kubelet-client system:masters & jobs+=($!)
+  cert admin transferlab-admin system:masters & jobs+=($!)
+  cert controller-manager system:kube-controller-manager "" & jobs+=($!)
+  cert scheduler system:kube-scheduler "" & jobs+=($!)
+  cert kube-proxy system:kube-proxy "" & jobs+=($!)
+  cert kubelet "system:node:$NODE_NAME" system:nodes & jobs+=($!)
+  cert kubelet-serving "$NODE_NAME" "" "DNS:$NODE_NAME,IP:$NODE_IP" & jobs+=($!)
   # ServiceAccount token signing key pair.
-  openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
-  openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+  { openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null &&
+    openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null; } & jobs+=($!)
+  local j
+  for j in "${jobs[@]}"; do wait "$j" || die "certificate generation failed"; done
   chmod 600 "$PKI"/*.key
   kubeconfig "$KUBECONFIG_FILE" admin
   for n in controller-manager scheduler kube-proxy kubelet; do kubeconfig "$RUN/conf/$n.kubeconfig" "$n"; done
@@ -675,6 +684,8 @@ cmd_start() {
   make_network
   make_cgroups
   save_sysctls
+  mkdir -p /var/log/pods
+  ls -A /var/log/pods >"$RUN/var-log-pods.before"
 
   log "etcd"
   daemon etcd etcd --name transferlab --data-dir "$RUN/etcd" \
@@ -752,5 +763,5 @@ case ${1:-} in
   status) cmd_status ;;
   env) cmd_env ;;
   load) shift; cmd_load "$@" ;;
-  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac

@@ -138,6 +138,13 @@ class StudyFlowIT {
                 .get("/evaluations").then().statusCode(200).extract().jsonPath();
         assertThat(scored.getList("state")).hasSize(6).containsOnly("DONE");
         assertThat(scored.getList("confusion[0]")).hasSize(3);
+
+        // every job records the device it trained on, and the trainer's readiness says which one it uses
+        JsonPath jobs = given().baseUri(RunningSystem.url("trainer-service")).queryParam("studyId", id)
+                .get("/training-jobs").then().statusCode(200).extract().jsonPath();
+        assertThat(jobs.getList("device", String.class)).hasSize(6).allSatisfy(d -> assertThat(d).startsWith("PyTorch 2.7.1 on cpu()"));
+        given().baseUri(RunningSystem.url("trainer-service")).get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'compute-device' }.data.device", org.hamcrest.Matchers.startsWith("PyTorch 2.7.1 on cpu()"));
         assertThat(scored.getList("perClass[0]")).hasSize(3);
         // the gateway's F1 is the evaluator's
         assertThat(scored.getList("microF1", Double.class)).containsExactlyInAnyOrderElementsOf(

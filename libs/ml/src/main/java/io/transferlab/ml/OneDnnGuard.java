@@ -28,14 +28,17 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps oneDNN (libtorch's CPU convolutions) from killing the JVM on CPUs that report a cache topology it cannot
- * handle: on some virtual machines (seen: an "AMD EPYC" with AVX-512 whose cache leaves are blank) its AVX2 and
- * AVX-512 "brgemm" convolutions divide by zero while choosing their blocking — SIGFPE, and the whole process dies.
+ * Keeps oneDNN (libtorch's CPU convolutions) from killing the JVM, or computing wrong features, on CPUs that report a
+ * cache topology it cannot handle: on some virtual machines (seen: an "AMD EPYC" with AVX-512 whose cache leaves are
+ * blank) the AVX2 and AVX-512 "brgemm" convolutions of libtorch 2.7.1 divide by zero while choosing their blocking
+ * (SIGFPE: the whole process dies), and those of libtorch 2.5.1 (the CUDA build's CPU fallback) return features 13 %
+ * off Keras'.
  *
- * <p>Whether this CPU is affected is found out once, by running ResNet50's convolutions in a child JVM; the verdict is
- * kept per CPU (model and flags) and libtorch version under the cache folder. On an affected CPU the limit
- * {@code ONEDNN_MAX_CPU_ISA=AVX} is set in this process's environment before libtorch creates its first primitive
- * (oneDNN reads it then): slower convolutions, the same results. A limit the user set is always kept.
+ * <p>Whether this CPU is affected is found out once, in child JVMs: ResNet50's convolutions with oneDNN as it is, and
+ * with it limited to AVX; the verdict (it crashes, its results differ, or it is fine) is kept per CPU (model and
+ * flags) and libtorch version under the cache folder. On an affected CPU the limit {@code ONEDNN_MAX_CPU_ISA=AVX} is
+ * set in this process's environment before libtorch creates its first primitive (oneDNN reads it then): slower
+ * convolutions, right results. A limit the user set is always kept.
  */
 public final class OneDnnGuard {
 
@@ -65,45 +68,79 @@ public final class OneDnnGuard {
             verdict = probe();
             write(verdictFile, verdict);
         }
-        if ("crashes".equals(verdict)) {
+        if ("crashes".equals(verdict) || "differs".equals(verdict)) {
             CLibrary.INSTANCE.setenv(VARIABLE, SAFE_ISA, 1);
             applied = SAFE_ISA;
-            LOG.warn("oneDNN's AVX2/AVX-512 convolutions crash on this CPU (its cache topology): limited to {}={}"
-                    + " (slower, same results; set {} yourself to choose)", VARIABLE, SAFE_ISA, VARIABLE);
+            LOG.warn("oneDNN's AVX2/AVX-512 convolutions {} on this CPU (its cache topology): limited to {}={}"
+                    + " (slower, right results; set {} yourself to choose)",
+                    "crashes".equals(verdict) ? "crash" : "compute wrong results", VARIABLE, SAFE_ISA, VARIABLE);
         }
     }
 
-    /** Runs ResNet50's convolutions in a child JVM: "ok", or "crashes" when it dies of a signal. */
+    /** "ok", "crashes" (the child died of a signal), "differs" (other results than with AVX) or "unknown". */
     private static String probe() {
+        Probe unlimited = runChild(null);
+        if (unlimited.crashed()) {
+            LOG.info("oneDNN probe: the convolutions killed the child JVM (exit {})", unlimited.exit());
+            return "crashes";
+        }
+        if (unlimited.exit() != 0) {
+            // the probe itself could not run: no verdict about oneDNN, so nothing is limited
+            LOG.warn("oneDNN probe did not run (exit {}): {}", unlimited.exit(), unlimited.output().lines().limit(5).toList());
+            return "unknown";
+        }
+        Probe limited = runChild(SAFE_ISA);
+        if (limited.exit() != 0 || limited.values() == null || unlimited.values() == null) {
+            LOG.warn("oneDNN probe limited to {} did not run (exit {})", SAFE_ISA, limited.exit());
+            return "unknown";
+        }
+        double[] a = unlimited.values();
+        double[] b = limited.values();
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1e-3, Math.abs(b[i])));
+        }
+        if (worst > 1e-3) {
+            LOG.info("oneDNN probe: results differ from those limited to {} by up to {} (relative)", SAFE_ISA, worst);
+            return "differs";
+        }
+        return "ok";
+    }
+
+    private record Probe(int exit, String output) {
+        boolean crashed() {
+            return exit > 128 || output.contains("SIGFPE") || output.contains("SIGILL");
+        }
+
+        double[] values() {
+            return output.lines().filter(l -> l.startsWith("oneDNN probe values:")).findFirst()
+                    .map(l -> java.util.Arrays.stream(l.substring(l.indexOf(':') + 1).trim().split(" "))
+                            .mapToDouble(Double::parseDouble).toArray())
+                    .orElse(null);
+        }
+    }
+
+    private static Probe runChild(String isa) {
         try {
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Dai.djl.offline=true", "-Dtransferlab.onednn.no-probe=true", "-cp", classPath(),
                     OneDnnGuard.class.getName()).redirectErrorStream(true);
             builder.environment().remove(VARIABLE);
+            if (isa != null) {
+                builder.environment().put(VARIABLE, isa);
+            }
             Process child = builder.start();
             byte[] output = child.getInputStream().readAllBytes();
             if (!child.waitFor(5, TimeUnit.MINUTES)) {
                 child.destroyForcibly();
-                return "ok";
+                return new Probe(-1, "timed out");
             }
-            int exit = child.exitValue();
-            String text = new String(output, StandardCharsets.UTF_8);
-            if (exit == 0) {
-                return "ok";
-            }
-            if (text.contains("SIGFPE") || text.contains("SIGILL") || exit > 128) {
-                LOG.info("oneDNN probe: the convolution killed the child JVM (exit {})", exit);
-                return "crashes";
-            }
-            // the probe itself could not run: no verdict about oneDNN, so nothing is limited
-            LOG.warn("oneDNN probe did not run (exit {}): {}", exit, text.lines().limit(5).toList());
-            return "unknown";
+            return new Probe(child.exitValue(), new String(output, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            LOG.warn("oneDNN probe could not start: {}", e.getMessage());
-            return "unknown";
+            return new Probe(-1, "could not start: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "unknown";
+            return new Probe(-1, "interrupted");
         }
     }
 
@@ -145,6 +182,7 @@ public final class OneDnnGuard {
      * 64×64 — the convolution shapes the engine runs; which shapes oneDNN's blocking trips over depends on the CPU.
      */
     public static void main(String[] args) {
+        ai.djl.engine.Engine.getEngine(ComputeDevice.ENGINE).setRandomSeed(20);
         try (Model model = Model.newInstance("onednn-probe")) {
             model.setBlock(io.transferlab.ml.backbone.KerasResNet50.withoutTop());
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
@@ -157,7 +195,12 @@ public final class OneDnnGuard {
                 }
                 NDArray small = trainer.evaluate(new NDList(manager.randomUniform(0, 1, new Shape(32, 3, 64, 64))))
                         .singletonOrThrow();
-                System.out.println("oneDNN probe: convolutions ok " + small.getShape());
+                float[] pooled = io.transferlab.ml.backbone.KerasResNet50.globalAveragePool(small).toFloatArray();
+                StringBuilder values = new StringBuilder("oneDNN probe values:");
+                for (int i = 0; i < pooled.length; i += pooled.length / 64) {
+                    values.append(' ').append(pooled[i]);
+                }
+                System.out.println(values);
             }
         }
     }
