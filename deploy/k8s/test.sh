@@ -127,8 +127,8 @@ resumed = [j for j in jobs if j["attempts"] > 1]
 assert resumed, "no job was taken again after the kill"
 owners = {j["owner"] for j in jobs if j.get("owner")}
 for j in resumed:
-    print(f"[k8s-test] {j['strategy']} of run {j['runId'][:8]} taken again after the kill: attempts {j['attempts']}, "
-          f"resumed at epoch {j['epoch']}/{j['maxEpochs']} on {j['device']}")
+    print(f"[k8s-test] {j['strategy']} of run {j['runId'][:8]} taken again after the kill (attempts {j['attempts']}), "
+          f"resumed from its epoch checkpoint, done at epoch {j['epoch']}/{j['maxEpochs']} on {j['device']}")
 print(f"[k8s-test] 6 CheckpointCreated, 6 jobs DONE, 6 evaluations, none twice; trainers: {sorted(owners)}")
 PY
 stage "no run trained twice"

@@ -144,7 +144,7 @@ public final class OneDnnGuard {
         }
     }
 
-    /** The child's class path: the jars (or folders) holding DJL, its PyTorch engine, natives and this class. */
+    /** The child's class path: the jars (or folders) holding DJL, its PyTorch engine and natives, Jackson, this module. */
     private static String classPath() {
         Set<String> entries = new LinkedHashSet<>();
         ClassLoader loader = OneDnnGuard.class.getClassLoader();
@@ -152,7 +152,9 @@ public final class OneDnnGuard {
                 "ai/djl/pytorch/engine/PtEngine.class", "ai/djl/pytorch/jni/PyTorchLibrary.class",
                 "jnilib/pytorch.properties", "native/lib/pytorch.properties", "com/sun/jna/Native.class",
                 "com/google/gson/Gson.class", "org/slf4j/LoggerFactory.class",
-                "org/apache/commons/compress/archivers/ArchiveEntry.class"}) {
+                "org/apache/commons/compress/archivers/ArchiveEntry.class", "io/transferlab/core/storage/Checksums.class",
+                "com/fasterxml/jackson/databind/ObjectMapper.class", "com/fasterxml/jackson/core/JsonFactory.class",
+                "com/fasterxml/jackson/annotation/JsonProperty.class"}) {
             URL url = loader.getResource(resource);
             if (url != null) {
                 entries.add(location(url, resource));
@@ -178,30 +180,47 @@ public final class OneDnnGuard {
     }
 
     /**
-     * The child: ResNet50 (random weights) forward and backward at batch 2 on 224×224 and forward at batch 32 on
-     * 64×64 — the convolution shapes the engine runs; which shapes oneDNN's blocking trips over depends on the CPU.
+     * The child: ResNet50 (random weights) forward and backward at batch 2 on 224×224, inference at batch 32 on
+     * 64×64 and at batch 1 on 224×224 — the convolution shapes the engine runs; which shapes oneDNN's blocking trips
+     * over depends on the CPU.
      */
     public static void main(String[] args) {
         ai.djl.engine.Engine.getEngine(ComputeDevice.ENGINE).setRandomSeed(20);
         try (Model model = Model.newInstance("onednn-probe")) {
-            model.setBlock(io.transferlab.ml.backbone.KerasResNet50.withoutTop());
+            io.transferlab.ml.backbone.KerasResNet50 backbone = io.transferlab.ml.backbone.KerasResNet50.withoutTop();
+            model.setBlock(backbone);
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
                 trainer.initialize(new Shape(2, 3, 224, 224));
+                // the ImageNet weights, loaded as the engine loads them, where they are (some wrong results show only
+                // with them); random ones otherwise
+                if (java.nio.file.Files.isRegularFile(io.transferlab.ml.weights.ImageNetWeights.resnet50ModelJson(
+                        io.transferlab.ml.weights.ImageNetWeights.cacheDir()))) {
+                    io.transferlab.ml.weights.KerasWeightLoader.load(backbone.layers(), io.transferlab.ml.weights
+                            .ImageNetWeights.resnet50(io.transferlab.ml.weights.ImageNetWeights.cacheDir()).weights(),
+                            java.util.Set.of("fc1000"));
+                }
                 NDManager manager = trainer.getManager();
+                StringBuilder values = new StringBuilder("oneDNN probe values:");
                 try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDArray y = trainer.forward(new NDList(manager.randomUniform(0, 1, new Shape(2, 3, 224, 224))))
+                    NDArray y = trainer.forward(new NDList(manager.randomUniform(-128, 128, new Shape(2, 3, 224, 224))))
                             .singletonOrThrow();
                     collector.backward(y.sum());
+                    sample(y, values);
                 }
-                NDArray small = trainer.evaluate(new NDList(manager.randomUniform(0, 1, new Shape(32, 3, 64, 64))))
-                        .singletonOrThrow();
-                float[] pooled = io.transferlab.ml.backbone.KerasResNet50.globalAveragePool(small).toFloatArray();
-                StringBuilder values = new StringBuilder("oneDNN probe values:");
-                for (int i = 0; i < pooled.length; i += pooled.length / 64) {
-                    values.append(' ').append(pooled[i]);
-                }
+                sample(trainer.evaluate(new NDList(manager.randomUniform(-128, 128, new Shape(32, 3, 64, 64))))
+                        .singletonOrThrow(), values);
+                sample(trainer.evaluate(new NDList(manager.randomUniform(-128, 128, new Shape(1, 3, 224, 224))))
+                        .singletonOrThrow(), values);
                 System.out.println(values);
             }
+        }
+    }
+
+    /** 64 of the pooled features, spread over the batch and the channels. */
+    private static void sample(NDArray features, StringBuilder values) {
+        float[] pooled = io.transferlab.ml.backbone.KerasResNet50.globalAveragePool(features).toFloatArray();
+        for (int i = 0; i < pooled.length; i += pooled.length / 64) {
+            values.append(' ').append(pooled[i]);
         }
     }
 
