@@ -19,10 +19,11 @@ source "$REPO/deploy/images/images.sh"
 t0=$SECONDS
 stage() { echo "[compose-test] $1 ($((SECONDS - t0)) s)"; }
 
-[[ "${1:-}" == --no-build ]] || "$REPO/deploy/images/build.sh" --cuda
-stage "images built"
+# the engine is stopped at the end if this test (or the build it runs) started it
 engine_was_running=false
 "$REPO/deploy/images/engine.sh" status | grep -q running && engine_was_running=true
+[[ "${1:-}" == --no-build ]] || "$REPO/deploy/images/build.sh" --cuda
+stage "images built"
 "$REPO/deploy/images/engine.sh" start
 eval "$("$REPO/deploy/images/engine.sh" env)"
 export DOCKER_HOST

@@ -9,7 +9,8 @@
 #   localhost/transferlab/cli:TAG                the transferlab command
 #   localhost/transferlab/kafka:4.1.1, localhost/transferlab/postgres:15   for compose and the self-contained k8s install
 # What is already built is reused: the debootstrap base is made once, the Dockerfile images come from the engine's
-# layer cache, and Jib reuses its layers. TAG is the project's version.
+# layer cache, and Jib reuses its layers. TAG is the project's version. The engine keeps running afterwards (the
+# images live in it): deploy/images/engine.sh stop.
 #
 #   deploy/images/build.sh [--cuda]
 # --cuda       also the CUDA trainer (a 2.46 GB jar of natives from Maven Central, once)

@@ -34,7 +34,11 @@ source "$REPO/deploy/k8s/lib.sh"
 GATEWAY_PORT="${TRANSFERLAB_GATEWAY_PORT:-8080}"
 DATASET_PORT="${DATASET_SERVICE_PORT:-8081}"
 
-[[ "$BUILD" == true ]] && "$REPO/deploy/images/build.sh"
+engine_was_running=false
+"$REPO/deploy/images/engine.sh" status | grep -q running && engine_was_running=true
+if [[ "$BUILD" == true ]]; then
+  "$REPO/deploy/images/build.sh"
+fi
 rm -rf "$K8S_WORK" && mkdir -p "$K8S_WORK/overlay"
 K8S_FORWARD_PID="" dataset_forward=""
 cleanup() {
@@ -51,6 +55,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 k8s_start_with_images
+# the images are in the cluster now: the Docker engine is stopped if this run (its build) started it
+[[ "$engine_was_running" == true ]] || "$REPO/deploy/images/engine.sh" stop
 # the local overlay, with the trainer settings given in the environment
 settings="$(env | grep '^TRANSFERLAB_TRAINER_' | sed 's/^\([^=]*\)=\(.*\)$/        \1: "\2"/' || true)"
 {
