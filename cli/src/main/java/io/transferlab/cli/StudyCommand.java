@@ -6,12 +6,15 @@ import io.transferlab.core.split.DatasetSplit;
 import io.transferlab.core.split.StratifiedSplitter;
 import io.transferlab.core.split.StudyPreset;
 import io.transferlab.core.study.Backbone;
+import io.transferlab.core.study.Protocol;
 import io.transferlab.core.study.Strategy;
+import io.transferlab.core.metrics.ClassificationMetrics;
 import io.transferlab.ml.ComputeDevice;
 import io.transferlab.ml.checkpoint.Checkpoint;
 import io.transferlab.ml.engine.AugmentationPlan;
 import io.transferlab.ml.engine.ImageRef;
 import io.transferlab.ml.engine.RunOutcome;
+import io.transferlab.ml.engine.RunParts;
 import io.transferlab.ml.engine.TransferEngine;
 import io.transferlab.ml.train.EpochListener;
 import io.transferlab.ml.train.TrainingSettings;
@@ -65,18 +68,18 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "Keep only the first N classes, for quick runs.")
     Integer classes;
 
-    @Option(names = "--aug-mode", defaultValue = "views",
+    @Option(names = "--aug-mode", defaultValue = Protocol.AUGMENTATION_MODE,
             description = "views: K augmented views per training image through the frozen prefix once (CPU);"
                     + " online: a full forward per step (default: ${DEFAULT-VALUE}).")
     String augMode;
 
-    @Option(names = "--aug-views", defaultValue = "5", description = "Views per training image in views mode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aug-views", defaultValue = Protocol.AUGMENTATION_VIEWS_TEXT, description = "Views per training image in views mode (default: ${DEFAULT-VALUE}).")
     int augViews;
 
-    @Option(names = "--fe-epochs", defaultValue = "30", description = "Most feature-extraction epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fe-epochs", defaultValue = Protocol.FEATURE_EXTRACTION_EPOCHS_TEXT, description = "Most feature-extraction epochs (default: ${DEFAULT-VALUE}).")
     int feEpochs;
 
-    @Option(names = "--ft-epochs", defaultValue = "50", description = "Most fine-tuning epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ft-epochs", defaultValue = Protocol.FINE_TUNING_EPOCHS_TEXT, description = "Most fine-tuning epochs (default: ${DEFAULT-VALUE}).")
     int ftEpochs;
 
     @Option(names = "--out", required = true, description = "Where results.json, report.md, the figure and checkpoints go.")
@@ -120,7 +123,10 @@ final class StudyCommand implements Callable<Integer> {
             earlier = continuedStudy(index, engine, console);
             long backboneStart = System.nanoTime();
             ProgressBar backbone = new ProgressBar(console, "backbone pass");
-            engine.ensureFeatures(new ArrayList<>(refs.values()), (done, total) -> backbone.update(done, total, "images"));
+            // the last unit's inputs (25× the pooled features) only when a fine-tuning will train from them
+            boolean fineTuning = requested.stream().anyMatch(Strategy::fineTuning);
+            engine.ensureFeatures(new ArrayList<>(refs.values()), fineTuning,
+                    (done, total) -> backbone.update(done, total, "images"));
             backboneSeconds = (System.nanoTime() - backboneStart) / 1e9;
             backbone.finish(String.format(Locale.ROOT, "every activation cached (%.1f images/s)",
                     refs.size() / Math.max(backboneSeconds, 1e-9)));
@@ -138,18 +144,16 @@ final class StudyCommand implements Callable<Integer> {
                     String name = size + "-" + strategy.id() + "-seed" + seed;
                     // a restarted study resumes each run after its last finished epoch
                     Path progress = out.resolve("checkpoints").resolve(name + ".progress");
-                    RunOutcome outcome = strategy.fineTuning()
-                            ? engine.fineTuning(train, val, test, index.classes().size(),
-                                    TrainingSettings.fineTuning(seed).withMaxEpochs(ftEpochs), plan,
-                                    feHeads.get(strategy.augmented()), listener, progress)
-                            : engine.featureExtraction(train, val, test, index.classes().size(),
-                                    TrainingSettings.featureExtraction(seed).withMaxEpochs(feEpochs), plan, listener,
-                                    progress);
+                    RunOutcome outcome = engine.train(strategy, new RunParts(train, val, index.classes().size()),
+                            TrainingSettings.of(strategy, seed).withMaxEpochs(strategy.fineTuning() ? ftEpochs : feEpochs),
+                            plan, strategy.fineTuning() ? feHeads.get(strategy.augmented()) : null, listener, progress);
                     if (!strategy.fineTuning()) {
                         feHeads.put(strategy.augmented(), outcome.tailWeights());
                     }
+                    ClassificationMetrics metrics = engine.evaluate(strategy.fineTuning(), outcome.tailWeights(), test,
+                            index.classes().size());
                     bar.finish(String.format(Locale.ROOT, "micro-F1 %.4f macro-F1 %.4f, %d epochs (best %d)",
-                            outcome.metrics().microF1(), outcome.metrics().macroF1(), outcome.history().epochs().size(),
+                            metrics.microF1(), metrics.macroF1(), outcome.history().epochs().size(),
                             outcome.history().bestEpoch()));
                     Path checkpoint = Checkpoint.write(out.resolve("checkpoints"), name, new Checkpoint(
                             Checkpoint.FORMAT_VERSION, strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(),
@@ -157,8 +161,8 @@ final class StudyCommand implements Callable<Integer> {
                             outcome.tailWeights());
                     if (requested.contains(strategy)) {
                         results.add(new StudyReport.RunResult(size, strategy.id(), outcome.trainImages(),
-                                outcome.valImages(), outcome.testImages(), outcome.metrics().microF1(),
-                                outcome.metrics().macroF1(), outcome.metrics().topKAccuracy()[1],
+                                outcome.valImages(), metrics.samples(), metrics.microF1(),
+                                metrics.macroF1(), metrics.topKAccuracy()[1],
                                 outcome.history().epochs().size(), outcome.history().bestEpoch(),
                                 outcome.history().stoppedEarly(), outcome.trainSeconds(), outcome.augmentationMode(),
                                 outcome.history().keptWeights(), out.relativize(checkpoint).toString()));

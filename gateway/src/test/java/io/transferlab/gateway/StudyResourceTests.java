@@ -122,6 +122,8 @@ class StudyResourceTests {
                 new Object[]{Map.of("datasetPath", dataset, "sizes", List.of("huge")), "no size 'huge'"},
                 new Object[]{Map.of("datasetPath", dataset, "strategies", List.of("magic")), "unknown strategy 'magic'"},
                 new Object[]{Map.of("datasetPath", dataset, "backbone", "vgg"), "unknown backbone 'vgg'"},
+                new Object[]{Map.of("datasetPath", dataset, "backbone", "resnet50v2"),
+                        "backbone 'resnet50v2' is not supported: the engine builds only Keras ResNet50 (v1)"},
                 new Object[]{Map.of("datasetPath", dataset, "classLimit", 1), "'classLimit' must be at least 2"});
         for (Object[] c : cases) {
             given().contentType(ContentType.JSON).body(c[0]).post("/studies")

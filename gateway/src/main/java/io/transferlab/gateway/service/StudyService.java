@@ -64,7 +64,7 @@ public class StudyService {
         List<String> strategies = distinct(orDefault(request.strategies(), List.of(Strategy.FE.id(), Strategy.FT.id())));
         strategies.forEach(Strategy::of);
         List<Long> seeds = distinct(orDefault(request.seeds(), List.of(42L)));
-        String backbone = Backbone.of(orDefault(request.backbone(), Backbone.RESNET50.id())).id();
+        String backbone = Backbone.of(orDefault(request.backbone(), Backbone.RESNET50.id())).requireSupported().id();
         if (request.classLimit() != null && request.classLimit() < 2) {
             throw new IllegalArgumentException("'classLimit' must be at least 2, was " + request.classLimit());
         }

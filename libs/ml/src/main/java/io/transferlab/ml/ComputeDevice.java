@@ -11,6 +11,7 @@ public final class ComputeDevice {
     static {
         // DJL otherwise looks for engine updates on the internet and stalls without one; -Dai.djl.offline=false wins
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        NativeTuning.ensure();
         OneDnnGuard.ensure();
     }
 

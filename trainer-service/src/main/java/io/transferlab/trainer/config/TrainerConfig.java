@@ -1,5 +1,6 @@
 package io.transferlab.trainer.config;
 
+import io.transferlab.core.study.Protocol;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,13 +12,13 @@ import java.util.Optional;
 public interface TrainerConfig {
 
     /** Images are resized to this square size (the seed: 224; tests use a small size for speed). */
-    @WithDefault("224")
+    @WithDefault(Protocol.IMAGE_SIZE_TEXT)
     int imageSize();
 
-    @WithDefault("30")
+    @WithDefault(Protocol.FEATURE_EXTRACTION_EPOCHS_TEXT)
     int featureExtractionEpochs();
 
-    @WithDefault("50")
+    @WithDefault(Protocol.FINE_TUNING_EPOCHS_TEXT)
     int fineTuningEpochs();
 
     /**
@@ -32,10 +33,10 @@ public interface TrainerConfig {
     }
 
     /** views (K augmented views through the frozen prefix once; CPU) or online (a full forward per step; GPU). */
-    @WithDefault("views")
+    @WithDefault(Protocol.AUGMENTATION_MODE)
     String augmentationMode();
 
-    @WithDefault("5")
+    @WithDefault(Protocol.AUGMENTATION_VIEWS_TEXT)
     int augmentationViews();
 
     @WithDefault("32")

@@ -11,6 +11,7 @@ import io.transferlab.ml.checkpoint.Checkpoint;
 import io.transferlab.ml.engine.AugmentationPlan;
 import io.transferlab.ml.engine.ImageRef;
 import io.transferlab.ml.engine.RunOutcome;
+import io.transferlab.ml.engine.RunParts;
 import io.transferlab.ml.engine.TransferEngine;
 import io.transferlab.ml.train.EpochListener;
 import io.transferlab.ml.train.TrainingSettings;
@@ -61,6 +62,8 @@ public class RunTrainer {
 
     public TrainingQueue.TrainedRun train(TrainingJob job, TrainingSet set, BooleanSupplier stopping) {
         Strategy strategy = Strategy.of(job.strategy);
+        // a training set for a backbone this engine cannot build fails its run, naming why, rather than training another
+        Backbone.of(set.backbone == null ? Backbone.RESNET50.id() : set.backbone).requireSupported();
         TransferEngine engine = engines.engine();
         Parts parts = images(set);
         String folder = checkpointFolder(set);
@@ -81,16 +84,9 @@ public class RunTrainer {
             LOG.infof("training %s of run %s (%s, %d/%d/%d images, at most %d epochs)", strategy.id(), set.runId,
                     set.splitName, parts.train().size(), parts.val().size(), parts.test().size(), maxEpochs);
         }
-        RunOutcome outcome;
-        if (strategy.fineTuning()) {
-            outcome = engine.fineTuning(parts.train(), parts.val(), parts.test(), set.classCount,
-                    TrainingSettings.fineTuning(set.seed).withMaxEpochs(maxEpochs), augmentation,
-                    featureExtractionHead(set, strategy), listener, progress);
-        } else {
-            outcome = engine.featureExtraction(parts.train(), parts.val(), parts.test(), set.classCount,
-                    TrainingSettings.featureExtraction(set.seed).withMaxEpochs(maxEpochs),
-                    augmentation, listener, progress);
-        }
+        RunOutcome outcome = engine.train(strategy, new RunParts(parts.train(), parts.val(), set.classCount),
+                TrainingSettings.of(strategy, set.seed).withMaxEpochs(maxEpochs), augmentation,
+                strategy.fineTuning() ? featureExtractionHead(set, strategy) : null, listener, progress);
         Path json = Checkpoint.write(storage.resolve(folder), strategy.id(), new Checkpoint(Checkpoint.FORMAT_VERSION,
                 strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(), engine.imageSize(), parts.classes(),
                 outcome.augmentationMode(), outcome.history(), null, null), outcome.tailWeights());

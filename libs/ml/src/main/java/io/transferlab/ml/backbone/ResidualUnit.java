@@ -28,6 +28,7 @@ public final class ResidualUnit extends AbstractBlock {
     private final String name;
     private final Map<String, Block> layers = new LinkedHashMap<>();
     private final boolean projection;
+    private final int stride;
 
     /**
      * @param name       the Keras unit name without prefix, e.g. "5c"
@@ -38,6 +39,7 @@ public final class ResidualUnit extends AbstractBlock {
     public ResidualUnit(String name, int filters, int stride, boolean projection) {
         this.name = name;
         this.projection = projection;
+        this.stride = stride;
         add("res" + name + "_branch2a", conv(filters, 1, stride, 0));
         add("bn" + name + "_branch2a", batchNorm());
         add("res" + name + "_branch2b", conv(filters, 3, 1, 1));
@@ -71,6 +73,15 @@ public final class ResidualUnit extends AbstractBlock {
 
     public String name() {
         return name;
+    }
+
+    /** The stride of its first convolution (and of the projection shortcut). */
+    public int stride() {
+        return stride;
+    }
+
+    public boolean hasProjection() {
+        return projection;
     }
 
     /** The unit's layers by Keras name, in order. */

@@ -2,8 +2,8 @@ package io.transferlab.ml.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import io.transferlab.ml.backbone.CaffePreprocessing;
+import io.transferlab.ml.backbone.FoldedResNet50;
 import io.transferlab.ml.backbone.KerasResNet50;
 import io.transferlab.ml.image.Augmentation;
 import io.transferlab.ml.image.CorruptImageException;
@@ -22,7 +22,7 @@ final class OnlineSource implements BatchSource {
 
     private final List<ImageRef> images;
     private final ImagePipeline pipeline;
-    private final KerasResNet50 backbone;
+    private final FoldedResNet50 backbone;
     private final int toStage;
     private final boolean pooled;
     private final long seed;
@@ -31,7 +31,7 @@ final class OnlineSource implements BatchSource {
      * @param toStage the first stage not run (the trainable unit), or all stages when {@code pooled}
      * @param pooled  whether the trainable part takes pooled features (feature extraction)
      */
-    OnlineSource(List<ImageRef> images, ImagePipeline pipeline, KerasResNet50 backbone, int toStage, boolean pooled,
+    OnlineSource(List<ImageRef> images, ImagePipeline pipeline, FoldedResNet50 backbone, int toStage, boolean pooled,
                  long seed) {
         this.images = images;
         this.pipeline = pipeline;
@@ -66,8 +66,7 @@ final class OnlineSource implements BatchSource {
             }
         }
         NDArray x = CaffePreprocessing.fromNhwcBgr(pipeline.toTensor(manager, List.of(loaded.pixels()), views));
-        ParameterStore ps = new ParameterStore(manager, false);
-        NDArray activations = backbone.forwardStages(ps, x, false, 0, toStage);
+        NDArray activations = backbone.forwardStages(x, 0, toStage);
         return pooled ? KerasResNet50.globalAveragePool(activations) : activations;
     }
 }

@@ -1,18 +1,19 @@
 package io.transferlab.ml.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
 import io.transferlab.core.metrics.ClassificationMetrics;
 import io.transferlab.core.study.Backbone;
+import io.transferlab.core.study.Protocol;
+import io.transferlab.core.study.Strategy;
 import io.transferlab.ml.ComputeDevice;
 import io.transferlab.ml.backbone.CaffePreprocessing;
+import io.transferlab.ml.backbone.FoldedResNet50;
 import io.transferlab.ml.backbone.KerasResNet50;
 import io.transferlab.ml.cache.FeatureCache;
 import io.transferlab.ml.image.Augmentation;
@@ -32,28 +33,39 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The seed's four strategies on Keras' ResNet50, computing each frozen activation once.
  *
- * <p>The frozen part of the network is a pure function of the image, so one backbone pass stores, per image,
- * both the input of the last unit {@code res5c} (fp16, what fine-tuning trains from) and the pooled features
- * (fp32, what feature extraction trains from), keyed by backbone, weights, preprocessing, layer and view. Every
- * size, seed and head of a study then reuses them. Augmented runs use K augmented views per training image
- * pushed through the same prefix once ("views" mode), or a full forward per step ("online" mode, for GPUs).
+ * <p>The frozen part of the network is a pure function of the image, so one backbone pass (its inference form,
+ * {@link FoldedResNet50}) stores, per image, the pooled features (fp32, what feature extraction trains from) and —
+ * only when a fine-tuning needs them — the input of the last unit {@code res5c} (fp16, what fine-tuning trains
+ * from), keyed by backbone, weights, preprocessing, layer and view. Every size, seed and head of a study reuses
+ * them. Augmented runs use K augmented views per training image pushed through the same prefix once ("views"
+ * mode), or a full forward per step ("online" mode, for GPUs).
+ *
+ * <p>One entry point trains every strategy ({@link #train}); {@link #evaluate} scores a trained tail on a test
+ * set. The CLI composes the two; the trainer-service only trains and the evaluator-service only evaluates.
  */
 public final class TransferEngine implements AutoCloseable {
 
     public static final String MODE_NONE = "none";
-    public static final String MODE_VIEWS = "views";
+    public static final String MODE_VIEWS = Protocol.AUGMENTATION_MODE;
     public static final String MODE_ONLINE = "online";
-    public static final int SEED_IMAGE_SIZE = 224;
+    public static final int SEED_IMAGE_SIZE = Protocol.IMAGE_SIZE;
+    /** The only backbone this engine builds (see {@link Backbone}). */
+    public static final Backbone BACKBONE = Backbone.RESNET50;
     private static final int[] TOP_K = {1, 5};
 
     private final NDManager manager;
     private final KerasResNet50 backbone;
+    private final FoldedResNet50 frozen;
     private final String weightsSha256;
     private final ImagePipeline pipeline;
     private final Path cacheRoot;
@@ -61,14 +73,19 @@ public final class TransferEngine implements AutoCloseable {
     private final int lastUnitStage;
     private final Set<String> undecodable = new HashSet<>();
     private final int imageSize;
+    /** Waits for the next batch's decoding (the pipeline's own threads decode). */
+    private final ExecutorService decodeAhead = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "transferlab-decode-ahead");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * The engine a service runs: ResNet50 with the ImageNet weights from {@code weightsDir} (default: the weights
      * cache, {@link ImageNetWeights#cacheDir()}), the feature cache at {@code featureCache}, a decoding thread per
      * core (at least 2) and images resized to {@code imageSize}².
      */
-    public static TransferEngine open(java.util.Optional<Path> weightsDir, Path featureCache, int inferenceBatch,
-                                      int imageSize) {
+    public static TransferEngine open(Optional<Path> weightsDir, Path featureCache, int inferenceBatch, int imageSize) {
         Path weights = weightsDir.orElseGet(ImageNetWeights::cacheDir);
         return new TransferEngine(ImageNetWeights.resnet50(weights), featureCache,
                 Math.max(2, Runtime.getRuntime().availableProcessors()), inferenceBatch, imageSize);
@@ -84,6 +101,9 @@ public final class TransferEngine implements AutoCloseable {
         if (imageSize < 32 || imageSize % 32 != 0) {
             throw new IllegalArgumentException("image size must be a multiple of 32 of at least 32, was " + imageSize);
         }
+        if (inferenceBatch < 1) {
+            throw new IllegalArgumentException("the inference batch must be at least 1, was " + inferenceBatch);
+        }
         this.imageSize = imageSize;
         this.manager = NDManager.newBaseManager(ComputeDevice.best());
         this.backbone = KerasResNet50.withoutTop();
@@ -91,6 +111,7 @@ public final class TransferEngine implements AutoCloseable {
         KerasWeightLoader.load(backbone.layers(), weights.weights(), Set.of("fc1000"));
         // frozen: no gradients are recorded through it, and nothing can train it
         backbone.freezeParameters(true);
+        this.frozen = new FoldedResNet50(backbone, manager);
         this.weightsSha256 = weights.checksum();
         this.pipeline = new ImagePipeline(imageSize, decodeThreads);
         this.cacheRoot = cacheRoot;
@@ -110,13 +131,22 @@ public final class TransferEngine implements AutoCloseable {
         return backbone;
     }
 
+    /** The frozen network's inference form (what every backbone pass runs). */
+    public FoldedResNet50 frozen() {
+        return frozen;
+    }
+
+    public ImagePipeline pipeline() {
+        return pipeline;
+    }
+
     /** Images whose files could not be decoded; they are left out of every run. */
     public Set<String> undecodable() {
         return Set.copyOf(undecodable);
     }
 
     private FeatureCache cache(String layer, String view, Shape record, DataType stored) {
-        return FeatureCache.open(cacheRoot, new FeatureCache.Key(Backbone.RESNET50.id(), weightsSha256,
+        return FeatureCache.open(cacheRoot, new FeatureCache.Key(BACKBONE.id(), weightsSha256,
                 CaffePreprocessing.ID + "-" + imageSize + "-bilinear", layer, view, record, stored));
     }
 
@@ -128,34 +158,41 @@ public final class TransferEngine implements AutoCloseable {
         return cache("res5c-input", view, TailBlocks.fineTuneInput(imageSize), DataType.FLOAT16);
     }
 
-    /** Pushes the images missing from the caches through the frozen backbone once (identity view). */
-    public void ensureFeatures(List<ImageRef> images, BackboneProgress progress) {
-        computeView(images, "identity", null, 0, progress);
+    /**
+     * Pushes the images missing from the caches through the frozen backbone once (identity view): their pooled
+     * features, and the last unit's inputs too when {@code blockInputs} (only fine-tuning needs those: 200 KB an
+     * image against 8 KB).
+     */
+    public void ensureFeatures(List<ImageRef> images, boolean blockInputs, BackboneProgress progress) {
+        computeView(images, "identity", null, 0, blockInputs, progress);
     }
 
     /**
-     * Computes one view of each image (identity when {@code augmentation} is null) and stores both the last
-     * unit's input and the pooled features.
+     * Computes one view of each image (identity when {@code augmentation} is null) and stores the pooled features
+     * and, when asked, the last unit's input.
      */
     private void computeView(List<ImageRef> images, String viewId, Augmentation augmentation, long seed,
-                             BackboneProgress progress) {
-        try (FeatureCache pooled = pooledCache(viewId); FeatureCache blockInput = blockInputCache(viewId)) {
+                             boolean blockInputs, BackboneProgress progress) {
+        try (FeatureCache pooled = pooledCache(viewId);
+             FeatureCache blockInput = blockInputs ? blockInputCache(viewId) : null) {
             List<ImageRef> missing = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             for (ImageRef image : images) {
-                if (!undecodable.contains(image.contentHash()) && seen.add(image.contentHash())
-                        && !(pooled.contains(image.contentHash()) && blockInput.contains(image.contentHash()))) {
+                String hash = image.contentHash();
+                if (!undecodable.contains(hash) && seen.add(hash)
+                        && (!pooled.contains(hash) || (blockInput != null && !blockInput.contains(hash)))) {
                     missing.add(image);
                 }
             }
-            ParameterStore ps = new ParameterStore(manager, false);
+            // the next batch decodes (on the pipeline's threads) while this one runs through the network
+            CompletableFuture<ImagePipeline.Loaded> next = missing.isEmpty() ? null
+                    : decode(missing, 0, viewId, augmentation, seed);
             for (int from = 0; from < missing.size(); from += inferenceBatch) {
                 List<ImageRef> batch = missing.subList(from, Math.min(missing.size(), from + inferenceBatch));
-                List<Augmentation.View> views = batch.stream()
-                        .map(image -> augmentation == null ? Augmentation.View.IDENTITY
-                                : augmentation.draw(new SplittableRandom(viewSeed(image, viewId, seed))))
-                        .toList();
-                ImagePipeline.Loaded loaded = pipeline.loadAll(batch.stream().map(ImageRef::file).toList(), views);
+                List<Augmentation.View> views = views(batch, viewId, augmentation, seed);
+                ImagePipeline.Loaded loaded = next.join();
+                next = from + inferenceBatch < missing.size()
+                        ? decode(missing, from + inferenceBatch, viewId, augmentation, seed) : null;
                 List<byte[]> pixels = new ArrayList<>();
                 List<Augmentation.View> keptViews = new ArrayList<>();
                 List<String> hashes = new ArrayList<>();
@@ -171,10 +208,12 @@ public final class TransferEngine implements AutoCloseable {
                 if (!pixels.isEmpty()) {
                     try (NDManager scope = manager.newSubManager()) {
                         NDArray input = CaffePreprocessing.fromNhwcBgr(pipeline.toTensor(scope, pixels, keptViews));
-                        NDArray unitInput = backbone.forwardStages(ps, input, false, 0, lastUnitStage);
-                        NDArray last = backbone.forwardStages(ps, unitInput, false, lastUnitStage, lastUnitStage + 1);
-                        blockInput.put(hashes, unitInput);
-                        pooled.put(hashes, KerasResNet50.globalAveragePool(last));
+                        NDArray unitInput = frozen.forwardStages(input, 0, lastUnitStage);
+                        NDArray last = frozen.forwardStages(unitInput, lastUnitStage, lastUnitStage + 1);
+                        if (blockInput != null) {
+                            blockInput.putMissing(hashes, unitInput);
+                        }
+                        pooled.putMissing(hashes, KerasResNet50.globalAveragePool(last));
                     }
                 }
                 progress.onBatch(Math.min(missing.size(), from + inferenceBatch), missing.size());
@@ -182,9 +221,32 @@ public final class TransferEngine implements AutoCloseable {
         }
     }
 
+    private CompletableFuture<ImagePipeline.Loaded> decode(List<ImageRef> images, int from, String viewId,
+                                                           Augmentation augmentation, long seed) {
+        List<ImageRef> batch = images.subList(from, Math.min(images.size(), from + inferenceBatch));
+        List<Augmentation.View> views = views(batch, viewId, augmentation, seed);
+        List<Path> files = batch.stream().map(ImageRef::file).toList();
+        return CompletableFuture.supplyAsync(() -> pipeline.loadAll(files, views), decodeAhead);
+    }
+
+    private static List<Augmentation.View> views(List<ImageRef> batch, String viewId, Augmentation augmentation,
+                                                 long seed) {
+        return batch.stream()
+                .map(image -> augmentation == null ? Augmentation.View.IDENTITY
+                        : augmentation.draw(new SplittableRandom(viewSeed(image, viewId, seed))))
+                .toList();
+    }
+
     /** The cached inputs of the last unit for these images (identity view), as one float32 tensor. */
     public NDArray blockInputs(NDManager scope, List<ImageRef> images) {
         try (FeatureCache cache = blockInputCache("identity")) {
+            return cache.get(scope, images.stream().map(ImageRef::contentHash).toList());
+        }
+    }
+
+    /** The cached pooled features of these images (identity view), as one float32 tensor (n, 2048). */
+    public NDArray pooledFeatures(NDManager scope, List<ImageRef> images) {
+        try (FeatureCache cache = pooledCache("identity")) {
             return cache.get(scope, images.stream().map(ImageRef::contentHash).toList());
         }
     }
@@ -197,79 +259,92 @@ public final class TransferEngine implements AutoCloseable {
         return images.stream().filter(i -> !undecodable.contains(i.contentHash())).toList();
     }
 
-    /** Feature extraction (optionally augmented): trains a dense head on pooled features. */
-    public RunOutcome featureExtraction(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
-                                        TrainingSettings settings, AugmentationPlan augmentation, EpochListener listener) {
-        return featureExtraction(train, val, test, classes, settings, augmentation, listener, null);
-    }
-
-    /** As above, keeping an epoch checkpoint in {@code resumeDir} and resuming from it after a restart. */
-    public RunOutcome featureExtraction(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
-                                        TrainingSettings settings, AugmentationPlan augmentation, EpochListener listener,
-                                        Path resumeDir) {
-        return run(false, train, val, test, classes, settings, augmentation, null, listener, resumeDir);
-    }
-
-    /** Fine-tuning from feature extraction's trained head: trains res5c + head on the res5c inputs. */
-    public RunOutcome fineTuning(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
-                                 TrainingSettings settings, AugmentationPlan augmentation, byte[] featureExtractionHead,
-                                 EpochListener listener) {
-        return fineTuning(train, val, test, classes, settings, augmentation, featureExtractionHead, listener, null);
-    }
-
-    /** As above, keeping an epoch checkpoint in {@code resumeDir} and resuming from it after a restart. */
-    public RunOutcome fineTuning(List<ImageRef> train, List<ImageRef> val, List<ImageRef> test, int classes,
-                                 TrainingSettings settings, AugmentationPlan augmentation, byte[] featureExtractionHead,
-                                 EpochListener listener, Path resumeDir) {
-        return run(true, train, val, test, classes, settings, augmentation, featureExtractionHead, listener, resumeDir);
-    }
-
-    private RunOutcome run(boolean fineTune, List<ImageRef> train, List<ImageRef> val, List<ImageRef> test,
-                           int classes, TrainingSettings settings, AugmentationPlan augmentation, byte[] feHead,
-                           EpochListener listener, Path resumeDir) {
-        int augmentedViews = augmentation.views();
-        ensureFeatures(concat(train, val, test), BackboneProgress.NONE);
-        List<ImageRef> trainKept = decodable(train);
-        List<ImageRef> valKept = decodable(val);
-        List<ImageRef> testKept = decodable(test);
-        List<FeatureCache> trainViews = new ArrayList<>();
-        try (FeatureCache evalCache = fineTune ? blockInputCache("identity") : pooledCache("identity")) {
-            if (augmentedViews > 0) {
-                for (int v = 0; v < augmentedViews; v++) {
-                    String viewId = "seed-aug-" + settings.seed() + "-" + v;
-                    computeView(trainKept, viewId, Augmentation.SEED, settings.seed(), BackboneProgress.NONE);
-                    trainViews.add(fineTune ? blockInputCache(viewId) : pooledCache(viewId));
-                }
+    /**
+     * Trains one strategy — the one way every caller does it. Feature extraction trains a dense head on pooled
+     * features held in memory; fine-tuning trains res5c + the head (starting from {@code featureExtractionHead},
+     * the trained head of the strategy's base run) on the cached res5c inputs. With {@code resumeDir} an epoch
+     * checkpoint is kept there, and training resumes from it after a restart.
+     *
+     * @param augmentation how an augmented strategy augments ({@link AugmentationPlan#NONE} for the others)
+     */
+    public RunOutcome train(Strategy strategy, RunParts parts, TrainingSettings settings, AugmentationPlan augmentation,
+                            byte[] featureExtractionHead, EpochListener listener, Path resumeDir) {
+        if (strategy.augmented() != augmentation.augmented()) {
+            throw new IllegalArgumentException(strategy.augmented()
+                    ? strategy.id() + " is augmented: it needs an augmentation mode (views or online)"
+                    : strategy.id() + " is not augmented; augmentation " + augmentation.mode() + " would not be used");
+        }
+        if (strategy.fineTuning() == (featureExtractionHead == null)) {
+            throw new IllegalArgumentException(strategy.fineTuning()
+                    ? strategy.id() + " starts from the trained head of " + strategy.base().id() + ", which was not given"
+                    : strategy.id() + " trains its own head; a starting head is only for fine-tuning");
+        }
+        boolean fineTune = strategy.fineTuning();
+        ensureFeatures(concat(parts.train(), parts.val()), fineTune, BackboneProgress.NONE);
+        List<ImageRef> train = decodable(parts.train());
+        List<ImageRef> val = decodable(parts.val());
+        if (train.isEmpty() || val.isEmpty()) {
+            throw new IllegalArgumentException("no decodable " + (train.isEmpty() ? "training" : "validation")
+                    + " image is left: " + undecodable.size() + " image(s) could not be decoded");
+        }
+        List<String> viewIds = new ArrayList<>();
+        if (augmentation.mode().equals(MODE_VIEWS)) {
+            for (int v = 0; v < augmentation.views(); v++) {
+                String viewId = "seed-aug-" + settings.seed() + "-" + v;
+                computeView(train, viewId, Augmentation.SEED, settings.seed(), fineTune, BackboneProgress.NONE);
+                viewIds.add(viewId);
+            }
+        } else {
+            viewIds.add("identity");
+        }
+        List<FeatureCache> open = new ArrayList<>();
+        try (NDManager runManager = manager.newSubManager()) {
+            // the head's random initialisation follows the seed, so a run can be repeated exactly
+            manager.getEngine().setRandomSeed((int) settings.seed());
+            Block tail = fineTune
+                    ? TailBlocks.fineTuneTail(runManager, backbone, featureExtractionHead, parts.classes(), imageSize)
+                    : TailBlocks.head(runManager, parts.classes());
+            Shape inputShape = fineTune ? TailBlocks.fineTuneInput(imageSize) : TailBlocks.headInput();
+            BatchSource trainSource;
+            BatchSource valSource;
+            if (augmentation.mode().equals(MODE_ONLINE)) {
+                trainSource = new OnlineSource(train, pipeline, frozen, fineTune ? lastUnitStage : backbone.stages().size(),
+                        !fineTune, settings.seed());
+            } else if (fineTune) {
+                viewIds.forEach(v -> open.add(blockInputCache(v)));
+                trainSource = new CachedSource(open, train, settings.seed());
             } else {
-                trainViews.add(evalCache);
+                trainSource = inMemory(runManager, viewIds, train, settings.seed());
             }
-            try (NDManager runManager = manager.newSubManager()) {
-                // the head's random initialisation follows the seed, so a run can be repeated exactly
-                manager.getEngine().setRandomSeed((int) settings.seed());
-                Block tail = fineTune
-                        ? TailBlocks.fineTuneTail(runManager, backbone, feHead, classes, imageSize)
-                        : TailBlocks.head(runManager, classes);
-                Shape inputShape = fineTune ? TailBlocks.fineTuneInput(imageSize) : TailBlocks.headInput();
-                BatchSource trainSource = augmentation.mode().equals(MODE_ONLINE)
-                        ? new OnlineSource(trainKept, pipeline, backbone, fineTune ? lastUnitStage : backbone.stages().size(),
-                                !fineTune, settings.seed())
-                        : new CachedSource(trainViews, trainKept, settings.seed());
-                BatchSource valSource = new CachedSource(List.of(evalCache), valKept, settings.seed());
-                BatchSource testSource = new CachedSource(List.of(evalCache), testKept, settings.seed());
-                TrainingHistory history = HeadTrainer.fit(tail, inputShape, trainSource, valSource, settings, listener,
-                        resumeDir);
-                // summed over the epochs, so a run resumed from its checkpoint still reports its whole training time
-                double seconds = history.epochs().stream().mapToDouble(EpochStats::seconds).sum();
-                ClassificationMetrics metrics = score(tail, testSource, testKept, classes, runManager);
-                String strategy = (fineTune ? "ft" : "fe") + (augmentation.augmented() ? "-aug" : "");
-                return new RunOutcome(strategy, trainKept.size(), valKept.size(), testKept.size(), metrics, history,
-                        seconds, augmentation.mode(), HeadTrainer.snapshot(tail));
+            if (fineTune) {
+                FeatureCache identity = blockInputCache("identity");
+                open.add(identity);
+                valSource = new CachedSource(List.of(identity), val, settings.seed());
+            } else {
+                valSource = inMemory(runManager, List.of("identity"), val, settings.seed());
             }
+            TrainingHistory history = HeadTrainer.fit(tail, inputShape, trainSource, valSource, settings, listener,
+                    resumeDir);
+            // summed over the epochs, so a run resumed from its checkpoint still reports its whole training time
+            double seconds = history.epochs().stream().mapToDouble(EpochStats::seconds).sum();
+            return new RunOutcome(strategy.id(), train.size(), val.size(), history, seconds, augmentation.mode(),
+                    HeadTrainer.snapshot(tail));
         } finally {
-            if (augmentedViews > 0) {
-                trainViews.forEach(FeatureCache::close);
+            open.forEach(FeatureCache::close);
+        }
+    }
+
+    /** Pooled features of every view of these images, read once into one tensor of the run. */
+    private TensorSource inMemory(NDManager runManager, List<String> viewIds, List<ImageRef> images, long seed) {
+        List<String> hashes = images.stream().map(ImageRef::contentHash).toList();
+        NDList views = new NDList();
+        for (String viewId : viewIds) {
+            try (FeatureCache cache = pooledCache(viewId)) {
+                views.add(cache.get(runManager, hashes));
             }
         }
+        NDArray stacked = views.size() == 1 ? views.get(0) : NDArrays.concat(views, 0);
+        return new TensorSource(stacked, images, viewIds.size(), seed);
     }
 
     /**
@@ -277,19 +352,27 @@ public final class TransferEngine implements AutoCloseable {
      * fine-tuning) on {@code test}; images not cached yet go through the frozen backbone first.
      */
     public ClassificationMetrics evaluate(boolean fineTuned, byte[] tailWeights, List<ImageRef> test, int classes) {
-        ensureFeatures(test, BackboneProgress.NONE);
+        ensureFeatures(test, fineTuned, BackboneProgress.NONE);
         List<ImageRef> testKept = decodable(test);
-        try (FeatureCache cache = fineTuned ? blockInputCache("identity") : pooledCache("identity");
-             NDManager runManager = manager.newSubManager()) {
+        if (testKept.isEmpty()) {
+            throw new IllegalArgumentException("no decodable test image is left: " + undecodable.size()
+                    + " image(s) could not be decoded");
+        }
+        try (NDManager runManager = manager.newSubManager()) {
             Block tail;
+            BatchSource source;
             if (fineTuned) {
                 tail = TailBlocks.fineTuneTail(runManager, backbone, HeadTrainer.snapshot(TailBlocks.head(runManager, classes)),
                         classes, imageSize);
-            } else {
-                tail = TailBlocks.head(runManager, classes);
+                HeadTrainer.restore(tail, tailWeights, runManager);
+                try (FeatureCache cache = blockInputCache("identity")) {
+                    return score(tail, new CachedSource(List.of(cache), testKept, 0), testKept, classes, runManager);
+                }
             }
+            tail = TailBlocks.head(runManager, classes);
             HeadTrainer.restore(tail, tailWeights, runManager);
-            return score(tail, new CachedSource(List.of(cache), testKept, 0), testKept, classes, runManager);
+            source = inMemory(runManager, List.of("identity"), testKept, 0);
+            return score(tail, source, testKept, classes, runManager);
         }
     }
 
@@ -325,7 +408,9 @@ public final class TransferEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        decodeAhead.shutdownNow();
         pipeline.close();
+        frozen.close();
         manager.close();
     }
 }

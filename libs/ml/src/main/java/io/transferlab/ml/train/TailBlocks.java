@@ -19,6 +19,16 @@ public final class TailBlocks {
     /** Feature extraction's head: Dense(classes) on the 2048 pooled features (softmax lives in the loss). */
     public static Linear head(NDManager manager, int classes) {
         Linear head = Linear.builder().setUnits(classes).optBias(true).build();
+        String init = System.getProperty("tl.headInit", "djl");
+        float bound = (float) (1 / Math.sqrt(KerasResNet50.FEATURES));
+        if (init.equals("torch")) {
+            head.setInitializer(new ai.djl.training.initializer.UniformInitializer(bound), ai.djl.nn.Parameter.Type.WEIGHT);
+            head.setInitializer(new ai.djl.training.initializer.UniformInitializer(bound), ai.djl.nn.Parameter.Type.BIAS);
+        } else if (init.equals("zero")) {
+            head.setInitializer(ai.djl.training.initializer.Initializer.ZEROS, ai.djl.nn.Parameter.Type.WEIGHT);
+        } else if (init.equals("glorot")) {
+            head.setInitializer(new ai.djl.training.initializer.XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+        }
         head.initialize(manager, DataType.FLOAT32, new Shape(1, KerasResNet50.FEATURES));
         return head;
     }

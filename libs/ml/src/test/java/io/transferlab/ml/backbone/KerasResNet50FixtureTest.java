@@ -63,6 +63,29 @@ class KerasResNet50FixtureTest {
     }
 
     @Test
+    void foldedInferenceFormReproducesKerasFeaturesAndTheUnfoldedNetwork() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            KerasResNet50 net = KerasResNet50.withoutTop();
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224));
+            KerasWeightLoader.load(net.layers(), weights.weights(), Set.of("fc1000"));
+            ParameterStore ps = new ParameterStore(manager, false);
+            try (FoldedResNet50 folded = new FoldedResNet50(net, manager)) {
+                int last = net.stages().indexOf(KerasResNet50.LAST_UNIT);
+                for (String c : new String[]{"cat", "bird", "grace_hopper"}) {
+                    NDArray input = manager.create(read(c + ".input-224x224x3-hwc-bgr-caffe.f32"), new Shape(1, 224, 224, 3))
+                            .transpose(0, 3, 1, 2);
+                    NDArray unitInput = folded.forwardStages(input, 0, last);
+                    float[] pooled = KerasResNet50.globalAveragePool(folded.forwardStages(unitInput, last, last + 1))
+                            .toFloatArray();
+                    assertClose(c + " pooled features (folded)", pooled, read(c + ".gap-2048.f32"));
+                    float[] unfoldedInput = net.forwardStages(ps, input, false, 0, last).toFloatArray();
+                    assertClose(c + " res5c input (folded vs unfolded)", unitInput.toFloatArray(), unfoldedInput);
+                }
+            }
+        }
+    }
+
+    @Test
     void fineTuningsBlockIsAddressableByItsKerasName() {
         KerasResNet50 net = KerasResNet50.withoutTop();
         assertThat(net.stages()).hasSize(17).startsWith("conv1", "res2a").endsWith("res5b", "res5c");

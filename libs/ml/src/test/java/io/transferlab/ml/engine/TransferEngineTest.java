@@ -6,6 +6,7 @@ import io.transferlab.core.dataset.SharedData;
 import io.transferlab.core.split.DatasetSplit;
 import io.transferlab.core.split.StratifiedSplitter;
 import io.transferlab.core.split.StudyPreset;
+import io.transferlab.core.study.Strategy;
 import io.transferlab.ml.backbone.KerasResNet50;
 import io.transferlab.ml.train.EpochListener;
 import io.transferlab.ml.train.EpochStats;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Feature extraction then fine-tuning on 5 Flowers-102 classes, with the real weights. */
 class TransferEngineTest {
@@ -42,24 +44,33 @@ class TransferEngineTest {
         try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(ImageNetWeights.cacheDir()), cache, 2, 16)) {
             byte[] frozenBefore = HeadTrainer.snapshot(engine.backbone());
             List<Integer> progress = new ArrayList<>();
-            engine.ensureFeatures(concat(train, val, test), (done, total) -> progress.add(done));
+            engine.ensureFeatures(concat(train, val, test), false, (done, total) -> progress.add(done));
             assertThat(progress).isNotEmpty().last().isEqualTo(train.size() + val.size() + test.size());
+            assertThat(Files.list(cache)).as("feature extraction alone stores only the pooled features").hasSize(1);
             List<Integer> again = new ArrayList<>();
-            engine.ensureFeatures(concat(train, val, test), (done, total) -> again.add(done));
+            engine.ensureFeatures(concat(train, val, test), false, (done, total) -> again.add(done));
             assertThat(again).as("a second pass finds everything cached").isEmpty();
 
             List<EpochStats> epochs = new ArrayList<>();
-            RunOutcome fe = engine.featureExtraction(train, val, test, 5, TrainingSettings.featureExtraction(1), AugmentationPlan.NONE,
-                    (stats, max) -> epochs.add(stats));
+            RunParts parts = new RunParts(train, val, 5);
+            RunOutcome fe = engine.train(Strategy.FE, parts, TrainingSettings.featureExtraction(1), AugmentationPlan.NONE,
+                    null, (stats, max) -> epochs.add(stats), null);
             assertThat(epochs).hasSize(fe.history().epochs().size());
-            assertThat(fe.metrics().microF1()).as("fe micro-F1 on 5 classes").isGreaterThan(0.6);
+            assertThat(engine.evaluate(false, fe.tailWeights(), test, 5).microF1()).as("fe micro-F1 on 5 classes")
+                    .isGreaterThan(0.6);
             assertThat(fe.history().bestEpoch()).isBetween(1, 30);
             assertThat(fe.history().keptWeights()).isEqualTo("best-validation-loss");
+            assertThat(Files.list(cache)).as("still no res5c inputs").hasSize(1);
 
-            RunOutcome ft = engine.fineTuning(train, val, test, 5, TrainingSettings.fineTuning(1).withMaxEpochs(3), AugmentationPlan.NONE,
-                    fe.tailWeights(), EpochListener.NONE);
-            assertThat(ft.metrics().microF1()).as("ft micro-F1 on 5 classes").isGreaterThan(0.6);
+            RunOutcome ft = engine.train(Strategy.FT, parts, TrainingSettings.fineTuning(1).withMaxEpochs(3),
+                    AugmentationPlan.NONE, fe.tailWeights(), EpochListener.NONE, null);
+            assertThat(engine.evaluate(true, ft.tailWeights(), test, 5).microF1()).as("ft micro-F1 on 5 classes")
+                    .isGreaterThan(0.6);
             assertThat(ft.history().epochs()).hasSizeLessThanOrEqualTo(3);
+            assertThatThrownBy(() -> engine.train(Strategy.FT, parts, TrainingSettings.fineTuning(1), AugmentationPlan.NONE,
+                    null, EpochListener.NONE, null)).hasMessageContaining("starts from the trained head of fe");
+            assertThatThrownBy(() -> engine.train(Strategy.FE, parts, TrainingSettings.featureExtraction(1),
+                    AugmentationPlan.views(2), null, EpochListener.NONE, null)).hasMessageContaining("fe is not augmented");
 
             // frozen weights and BatchNorm statistics of the backbone are untouched by both runs
             assertThat(HeadTrainer.snapshot(engine.backbone())).isEqualTo(frozenBefore);
@@ -80,19 +91,19 @@ class TransferEngineTest {
         List<ImageRef> test = ImageRef.of(flowers, split.test());
         try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(ImageNetWeights.cacheDir()), cache, 2, 16)) {
             byte[] frozenBefore = HeadTrainer.snapshot(engine.backbone());
-            RunOutcome views = engine.featureExtraction(train, val, test, 3,
-                    TrainingSettings.featureExtraction(2).withMaxEpochs(4), AugmentationPlan.views(2), EpochListener.NONE);
+            RunParts parts = new RunParts(train, val, 3);
+            RunOutcome views = engine.train(Strategy.FE_AUG, parts, TrainingSettings.featureExtraction(2).withMaxEpochs(4),
+                    AugmentationPlan.views(2), null, EpochListener.NONE, null);
             assertThat(views.strategy()).isEqualTo("fe-aug");
             assertThat(views.augmentationMode()).isEqualTo("views");
             assertThat(views.history().epochs()).hasSize(4);
-            // identity view + 2 augmented views, each with a pooled and a res5c-input cache
-            assertThat(Files.list(cache)).hasSize(6);
-            RunOutcome online = engine.fineTuning(train, val, test, 3,
-                    TrainingSettings.fineTuning(2).withMaxEpochs(1), AugmentationPlan.online(), views.tailWeights(),
-                    EpochListener.NONE);
+            // identity view + 2 augmented views, each with only its pooled cache (no fine-tuning yet)
+            assertThat(Files.list(cache)).hasSize(3);
+            RunOutcome online = engine.train(Strategy.FT_AUG, parts, TrainingSettings.fineTuning(2).withMaxEpochs(1),
+                    AugmentationPlan.online(), views.tailWeights(), EpochListener.NONE, null);
             assertThat(online.strategy()).isEqualTo("ft-aug");
             assertThat(online.augmentationMode()).isEqualTo("online");
-            assertThat(online.metrics().samples()).isEqualTo(test.size());
+            assertThat(engine.evaluate(true, online.tailWeights(), test, 3).samples()).isEqualTo(test.size());
             assertThat(HeadTrainer.snapshot(engine.backbone())).isEqualTo(frozenBefore);
         }
     }

@@ -1,0 +1,162 @@
+package io.transferlab.ml.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The frozen inference form of a loaded {@link KerasResNet50}: every BatchNorm folded into its convolution's
+ * weights and bias at load time, run with autograd off.
+ *
+ * <p>Why: a frozen BatchNorm is an affine map per channel, y = γ(x − μ)/√(σ² + ε) + β, so it can be moved into
+ * the convolution before it (W' = W·s, b' = (b − μ)·s + β with s = γ/√(σ² + ε), computed in double). That removes
+ * 53 passes over the activations — about a quarter of a forward pass on a CPU — and computes the same function
+ * (features agree with the unfolded network and the Keras fixtures to ~1e-6 relative). The stages are the
+ * network's own, so the engine can stop at the last unit's input as before. The trainable copy of the last unit
+ * used by fine-tuning stays unfolded: its BatchNorms train.
+ */
+public final class FoldedResNet50 implements AutoCloseable {
+
+    private record Conv(NDArray weight, NDArray bias, Shape stride, Shape padding) {
+
+        NDArray apply(NDArray x) {
+            return Conv2d.conv2d(x, weight, bias, stride, padding, new Shape(1, 1), 1).singletonOrThrow();
+        }
+    }
+
+    private record Unit(Conv a, Conv b, Conv c, Conv shortcut) {
+    }
+
+    private final NDManager manager;
+    private final Conv stem;
+    private final List<Unit> units = new ArrayList<>();
+    private final List<String> stages;
+
+    /** Folds the network's current (loaded) weights; the network itself is left as it is. */
+    public FoldedResNet50(KerasResNet50 network, NDManager parent) {
+        this.manager = parent.newSubManager();
+        Map<String, Block> layers = network.layers();
+        this.stages = network.stages();
+        this.stem = fold(layers, "conv1", "bn_conv1", 2, 3);
+        for (String stage : stages.subList(1, stages.size())) {
+            ResidualUnit unit = network.unit(stage);
+            String n = unit.name();
+            int stride = unit.stride();
+            units.add(new Unit(
+                    fold(layers, "res" + n + "_branch2a", "bn" + n + "_branch2a", stride, 0),
+                    fold(layers, "res" + n + "_branch2b", "bn" + n + "_branch2b", 1, 1),
+                    fold(layers, "res" + n + "_branch2c", "bn" + n + "_branch2c", 1, 0),
+                    unit.hasProjection() ? fold(layers, "res" + n + "_branch1", "bn" + n + "_branch1", stride, 0) : null));
+        }
+    }
+
+    private Conv fold(Map<String, Block> layers, String convName, String bnName, int stride, int padding) {
+        Block conv = layers.get(convName);
+        Block bn = layers.get(bnName);
+        NDArray w = conv.getParameters().get("weight").getArray();
+        float[] weight = w.toFloatArray();
+        float[] bias = conv.getParameters().get("bias").getArray().toFloatArray();
+        float[] gamma = bn.getParameters().get("gamma").getArray().toFloatArray();
+        float[] beta = bn.getParameters().get("beta").getArray().toFloatArray();
+        float[] mean = bn.getParameters().get("runningMean").getArray().toFloatArray();
+        float[] var = bn.getParameters().get("runningVar").getArray().toFloatArray();
+        int out = gamma.length;
+        int perFilter = weight.length / out;
+        float[] foldedWeight = new float[weight.length];
+        float[] foldedBias = new float[out];
+        for (int o = 0; o < out; o++) {
+            double scale = gamma[o] / Math.sqrt((double) var[o] + ResidualUnit.BN_EPSILON);
+            for (int i = 0; i < perFilter; i++) {
+                foldedWeight[o * perFilter + i] = (float) (weight[o * perFilter + i] * scale);
+            }
+            foldedBias[o] = (float) ((bias[o] - (double) mean[o]) * scale + beta[o]);
+        }
+        return new Conv(channelsLast(manager.create(foldedWeight, w.getShape())), manager.create(foldedBias),
+                new Shape(stride, stride), new Shape(padding, padding));
+    }
+
+    /**
+     * The same weights stored channels-last (O, H, W, I in memory, seen as OIHW). Why: the engine's activations are
+     * channels-last (the image pipeline yields NHWC, and the preprocessing's transpose keeps that memory order), and
+     * oneDNN then runs every convolution in that layout; weights stored the same way are not converted per call.
+     * Measured: ~30 % more images/s than NCHW activations, ~15 % more than channels-last activations with OIHW weights.
+     */
+    private NDArray channelsLast(NDArray oihw) {
+        try (NDArray ohwi = oihw.transpose(0, 2, 3, 1)) {
+            NDArray dense = manager.create(ohwi.toFloatArray(), ohwi.getShape());
+            oihw.close();
+            return dense.transpose(0, 3, 1, 2);
+        }
+    }
+
+    /** The stage names, as {@link KerasResNet50#stages()}. */
+    public List<String> stages() {
+        return stages;
+    }
+
+    /**
+     * Runs stages {@code [from, to)} in inference mode; the result lives in {@code x}'s manager. Intermediate
+     * activations are freed as soon as the next one exists, so a pass holds at most a unit's worth of them.
+     */
+    public NDArray forwardStages(NDArray x, int from, int to) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            NDArray current = x;
+            for (int i = from; i < to; i++) {
+                NDArray next = i == 0 ? stem(current) : unit(units.get(i - 1), current);
+                if (current != x) {
+                    current.close();
+                }
+                current = next;
+            }
+            return current;
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    private NDArray stem(NDArray x) {
+        try (NDArray conv = relu(stem.apply(x))) {
+            // Keras pads with zeros before pooling; after ReLU that equals PyTorch's -inf padding
+            return Pool.maxPool2d(conv, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+        }
+    }
+
+    private NDArray unit(Unit unit, NDArray x) {
+        NDArray y;
+        try (NDArray a = relu(unit.a().apply(x)); NDArray b = relu(unit.b().apply(a))) {
+            y = unit.c().apply(b);
+        }
+        if (unit.shortcut() != null) {
+            try (NDArray shortcut = unit.shortcut().apply(x)) {
+                y.addi(shortcut);
+            }
+        } else {
+            y.addi(x);
+        }
+        NDArray out = Activation.relu(y);
+        y.close();
+        return out;
+    }
+
+    private static NDArray relu(NDArray x) {
+        NDArray out = Activation.relu(x);
+        x.close();
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
