@@ -123,6 +123,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         StudyPreset preset = StudyPreset.SEED_2020;
         preset.size(ftSize);
+        // whether the peer can run is known before an hour of measuring, not after
+        String peerMissing = peer.equals("off") ? "--peer off" : peerProblem();
+        if (peerMissing != null && peer.equals("on")) {
+            throw new IllegalStateException("the PyTorch peer cannot run: " + peerMissing);
+        }
         DatasetIndex index = DatasetScanner.scan(data);
         if (classes != null) {
             index = index.firstClasses(classes);
@@ -223,14 +228,17 @@ final class BenchCommand implements Callable<Integer> {
                     ftVal.size(), epochSeconds);
             ours.put("peakRssMiB", peakRssMiB());
 
-            if (!peer.equals("off")) {
+            if (peerMissing == null) {
                 // what the peer works on: the same images, the project's pooled features, splits and res5c inputs
                 peerRequest = peerRequest(engine, index, all, sampled, splits, ftTrain, ftVal, classCount, exchange,
                         weightsDir, fixtures);
             }
         }
-        Map<String, Object> peerResult = peer.equals("off") ? null : runPeer(peerRequest, console);
-        bench.put("peer", peerResult != null ? peerResult : Map.of("skipped", skippedReason));
+        if (peerMissing != null && !peer.equals("off")) {
+            console.printf("peer skipped: %s%n", peerMissing);
+        }
+        Map<String, Object> peerResult = peerMissing == null ? runPeer(peerRequest, console) : null;
+        bench.put("peer", peerResult != null ? peerResult : Map.of("skipped", peerMissing));
         bench.put("comparison", compare(ours, peerResult));
         deleteTree(exchange);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("bench.json").toFile(), bench);
@@ -238,8 +246,6 @@ final class BenchCommand implements Callable<Integer> {
         console.printf("bench: %s%n", out.resolve("bench.json"));
         return 0;
     }
-
-    private String skippedReason = "--peer off";
 
     private static double backboneImagesPerSecond(TransferEngine engine, List<byte[]> pixels, int batch) {
         FoldedResNet50 frozen = engine.frozen();
@@ -402,15 +408,6 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Runs the peer in a child process (after the project's measurements: one process at a time on the CPUs). */
     private Map<String, Object> runPeer(Map<String, Object> request, PrintWriter console) throws Exception {
-        String problem = peerProblem();
-        if (problem != null) {
-            if (peer.equals("on")) {
-                throw new IllegalStateException("the PyTorch peer cannot run: " + problem);
-            }
-            skippedReason = problem;
-            console.printf("peer skipped: %s%n", problem);
-            return null;
-        }
         Path script = out.resolve("peer.py");
         try (InputStream in = BenchCommand.class.getResourceAsStream("/peer/peer.py");
              OutputStream os = Files.newOutputStream(script)) {

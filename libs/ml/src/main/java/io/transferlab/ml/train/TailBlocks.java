@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import io.transferlab.ml.backbone.KerasResNet50;
@@ -19,16 +21,14 @@ public final class TailBlocks {
     /** Feature extraction's head: Dense(classes) on the 2048 pooled features (softmax lives in the loss). */
     public static Linear head(NDManager manager, int classes) {
         Linear head = Linear.builder().setUnits(classes).optBias(true).build();
-        String init = System.getProperty("tl.headInit", "djl");
+        // PyTorch's nn.Linear initialisation, U(±1/√fan_in) for weights and bias. Why: this head gets few optimiser
+        // steps (the seed's Small size: 52 a epoch, 30 epochs), so whatever noise it starts from stays in its
+        // predictions. DJL's default (He-normal, std √(2/2048) = 0.031, 2.4× PyTorch's) cost 3.4 micro-F1 points on
+        // Small against a PyTorch head on the same features; with this one the two agree within 0.4 at every size
+        // (transferlab bench; all-zero weights, also measured, score 0.3–0.6 above both).
         float bound = (float) (1 / Math.sqrt(KerasResNet50.FEATURES));
-        if (init.equals("torch")) {
-            head.setInitializer(new ai.djl.training.initializer.UniformInitializer(bound), ai.djl.nn.Parameter.Type.WEIGHT);
-            head.setInitializer(new ai.djl.training.initializer.UniformInitializer(bound), ai.djl.nn.Parameter.Type.BIAS);
-        } else if (init.equals("zero")) {
-            head.setInitializer(ai.djl.training.initializer.Initializer.ZEROS, ai.djl.nn.Parameter.Type.WEIGHT);
-        } else if (init.equals("glorot")) {
-            head.setInitializer(new ai.djl.training.initializer.XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
-        }
+        head.setInitializer(new UniformInitializer(bound), Parameter.Type.WEIGHT);
+        head.setInitializer(new UniformInitializer(bound), Parameter.Type.BIAS);
         head.initialize(manager, DataType.FLOAT32, new Shape(1, KerasResNet50.FEATURES));
         return head;
     }

@@ -85,6 +85,39 @@ class HeadTrainerTest {
     }
 
     @Test
+    void theClosedFormHeadStepTrainsExactlyAsAutogradDoes() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Linear closedForm = head(manager);
+            Linear autograd = head(manager);
+            HeadTrainer.restore(autograd, HeadTrainer.snapshot(closedForm), manager);
+            float[] initial = closedForm.getParameters().get("weight").getArray().toFloatArray();
+            TrainingSettings settings = new TrainingSettings(0.05f, 5, 6, 100, 11);
+            TrainingHistory fast = HeadTrainer.fit(closedForm, new Shape(8), blobs(37, 1, 0.4), blobs(50, 2, 0.4),
+                    settings, EpochListener.NONE);
+            TrainingHistory slow;
+            System.setProperty(HeadTrainer.AUTOGRAD_PROPERTY, "true");
+            try {
+                slow = HeadTrainer.fit(autograd, new Shape(8), blobs(37, 1, 0.4), blobs(50, 2, 0.4), settings,
+                        EpochListener.NONE);
+            } finally {
+                System.clearProperty(HeadTrainer.AUTOGRAD_PROPERTY);
+            }
+            float[] a = closedForm.getParameters().get("weight").getArray().toFloatArray();
+            float[] b = autograd.getParameters().get("weight").getArray().toFloatArray();
+            assertThat(a).as("the weights moved").isNotEqualTo(initial);
+            for (int i = 0; i < a.length; i++) {
+                assertThat(a[i]).as("weight " + i).isCloseTo(b[i], org.assertj.core.api.Assertions.within(1e-4f));
+            }
+            for (int e = 0; e < 6; e++) {
+                assertThat(fast.epochs().get(e).trainLoss()).as("epoch " + (e + 1) + " training loss")
+                        .isCloseTo(slow.epochs().get(e).trainLoss(), org.assertj.core.api.Assertions.within(1e-5));
+                assertThat(fast.epochs().get(e).valLoss()).as("epoch " + (e + 1) + " validation loss")
+                        .isCloseTo(slow.epochs().get(e).valLoss(), org.assertj.core.api.Assertions.within(1e-5));
+            }
+        }
+    }
+
+    @Test
     void aRestartedRunResumesAfterItsLastEpoch() {
         Path resume = dir.resolve("run");
         TrainingSettings settings = new TrainingSettings(0.01f, 16, 5, 100, 3);
