@@ -129,10 +129,11 @@ public final class HeadTrainer {
 
     /**
      * Feature extraction's dense head, with its gradient in closed form: for softmax cross-entropy,
-     * dL/dlogits = (softmax − onehot)/batch, so dW = gᵀx and db = Σg; the same Adam updates the weights. Why: the
-     * head's matrices are small, so autograd's bookkeeping (the graph, gradient buffers, the trainer copying every
-     * gradient before its update) cost more than the arithmetic; the closed form is about 8 operations a step.
-     * Same loss, same gradients, same optimiser as {@link AutogradSteps} (HeadTrainerTest checks both agree).
+     * dL/dlogits = (softmax − onehot)/batch, so dW = gᵀx and db = Σg; the same Adam updates the weights. Why: no
+     * autograd graph, gradient buffers or per-step gradient copies for a head of one matrix product. Same loss,
+     * same gradients, same optimiser as {@link AutogradSteps} (HeadTrainerTest checks both agree). Measured: a
+     * grid's time relative to the backbone did not drop on the 2-core VM (4.2 % → 5.4 % of a pass, in a slower
+     * phase of that machine); the step's time is in the native Adam update and op dispatch, not in autograd.
      */
     private static final class LinearSteps implements Steps {
 
