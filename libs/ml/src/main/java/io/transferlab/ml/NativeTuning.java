@@ -42,25 +42,13 @@ final class NativeTuning {
         }
     }
 
-    /** Whether libtorch allocates with huge pages in this process. */
-    static boolean hugePages() {
-        return "1".equals(System.getenv(HUGE_PAGES)) || (done && "1".equals(getenv(HUGE_PAGES)));
-    }
-
-    private static String getenv(String name) {
-        try {
-            return LibC.INSTANCE.getenv(name);
-        } catch (UnsatisfiedLinkError e) {
-            return null;
-        }
-    }
-
-    /** libc's environment: libtorch reads it with getenv, which System.getenv's copy does not reach. */
+    /**
+     * libc's setenv: libtorch and oneDNN read their settings with getenv, which System.getenv's copy of the
+     * environment does not reach. Shared with {@link OneDnnGuard}.
+     */
     interface LibC extends Library {
         LibC INSTANCE = Native.load("c", LibC.class);
 
         int setenv(String name, String value, int overwrite);
-
-        String getenv(String name);
     }
 }

@@ -9,8 +9,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +67,7 @@ public final class OneDnnGuard {
             write(verdictFile, verdict);
         }
         if ("crashes".equals(verdict) || "differs".equals(verdict)) {
-            CLibrary.INSTANCE.setenv(VARIABLE, SAFE_ISA, 1);
+            NativeTuning.LibC.INSTANCE.setenv(VARIABLE, SAFE_ISA, 1);
             applied = SAFE_ISA;
             LOG.warn("oneDNN's AVX2/AVX-512 convolutions {} on this CPU (its cache topology): limited to {}={}"
                     + " (slower, right results; set {} yourself to choose)",
@@ -269,12 +267,5 @@ public final class OneDnnGuard {
     private static boolean isLinuxX86() {
         return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
                 && System.getProperty("os.arch", "").matches("amd64|x86_64");
-    }
-
-    /** libc's setenv: oneDNN reads its limit with getenv when it creates its first primitive. */
-    private interface CLibrary extends Library {
-        CLibrary INSTANCE = Native.load("c", CLibrary.class);
-
-        int setenv(String name, String value, int overwrite);
     }
 }

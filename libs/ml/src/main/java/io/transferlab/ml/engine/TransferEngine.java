@@ -185,12 +185,13 @@ public final class TransferEngine implements AutoCloseable {
                 }
             }
             // the next batch decodes (on the pipeline's threads) while this one runs through the network
-            CompletableFuture<ImagePipeline.Loaded> next = missing.isEmpty() ? null
+            CompletableFuture<Decoded> next = missing.isEmpty() ? null
                     : decode(missing, 0, viewId, augmentation, seed);
             for (int from = 0; from < missing.size(); from += inferenceBatch) {
                 List<ImageRef> batch = missing.subList(from, Math.min(missing.size(), from + inferenceBatch));
-                List<Augmentation.View> views = views(batch, viewId, augmentation, seed);
-                ImagePipeline.Loaded loaded = next.join();
+                Decoded decoded = next.join();
+                List<Augmentation.View> views = decoded.views();
+                ImagePipeline.Loaded loaded = decoded.loaded();
                 next = from + inferenceBatch < missing.size()
                         ? decode(missing, from + inferenceBatch, viewId, augmentation, seed) : null;
                 List<byte[]> pixels = new ArrayList<>();
@@ -221,12 +222,16 @@ public final class TransferEngine implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<ImagePipeline.Loaded> decode(List<ImageRef> images, int from, String viewId,
-                                                           Augmentation augmentation, long seed) {
+    /** A decoded batch with the views it was decoded with. */
+    private record Decoded(List<Augmentation.View> views, ImagePipeline.Loaded loaded) {
+    }
+
+    private CompletableFuture<Decoded> decode(List<ImageRef> images, int from, String viewId,
+                                              Augmentation augmentation, long seed) {
         List<ImageRef> batch = images.subList(from, Math.min(images.size(), from + inferenceBatch));
         List<Augmentation.View> views = views(batch, viewId, augmentation, seed);
         List<Path> files = batch.stream().map(ImageRef::file).toList();
-        return CompletableFuture.supplyAsync(() -> pipeline.loadAll(files, views), decodeAhead);
+        return CompletableFuture.supplyAsync(() -> new Decoded(views, pipeline.loadAll(files, views)), decodeAhead);
     }
 
     private static List<Augmentation.View> views(List<ImageRef> batch, String viewId, Augmentation augmentation,
