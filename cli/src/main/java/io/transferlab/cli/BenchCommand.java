@@ -67,6 +67,8 @@ import java.util.concurrent.TimeUnit;
 final class BenchCommand implements Callable<Integer> {
 
     static final String PEER_MODEL = "resnet50-keras.pt";
+    /** The bench's own peak resident memory target (issue 11): 2.5 GiB. */
+    static final double BENCH_RSS_TARGET_MIB = 2560;
 
     @Spec
     CommandSpec spec;
@@ -152,6 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Map<String, Object> peerRequest = new LinkedHashMap<>();
         Path weightsDir = weights != null ? weights : ImageNetWeights.cacheDir();
+        PeakMemory.Steps memory = new PeakMemory.Steps();
         try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(weightsDir), cacheDir,
                 Math.max(2, Runtime.getRuntime().availableProcessors()), 32)) {
             ImagePipeline pipeline = engine.pipeline();
@@ -162,6 +165,7 @@ final class BenchCommand implements Callable<Integer> {
             ours.put("decodeImagesPerSecond", files.size() / seconds(t));
             List<byte[]> pixels = new ArrayList<>(List.of(loaded.pixels()));
             pixels.removeIf(p -> p == null);
+            memory.end("load+decode");
 
             // 2. the frozen backbone (stem to res5c + pooling), inference, at batch 16 and 32
             Map<String, Object> backbone = new LinkedHashMap<>();
@@ -175,6 +179,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             console.printf(Locale.ROOT, "backbone: %.1f images/s at batch 16, %.1f at 32%n", backbone.get("16"),
                     backbone.get("32"));
+            pixels = null;
+            loaded = null;
+            memory.end("backbone");
 
             // 3. one pass over the dataset for the pooled features (a warm cache makes it instant)
             t = System.nanoTime();
@@ -185,6 +192,7 @@ final class BenchCommand implements Callable<Integer> {
             ours.put("featurePassSecondsMeasured", passSeconds);
             double passAtBenchRate = all.size() / (double) backbone.get("32");
             ours.put("backbonePassSeconds", passAtBenchRate);
+            memory.end("pass");
 
             // 4. the seed-2020 fe grid: 3 sizes, the protocol's 30 epochs, validation each epoch, several head seeds
             List<Map<String, Object>> grid = new ArrayList<>();
@@ -213,6 +221,7 @@ final class BenchCommand implements Callable<Integer> {
             heads.finish(String.format(Locale.ROOT, "%.1f s per grid", headSeconds / headSeeds));
             ours.put("feGrid", Map.of("runs", grid, "secondsPerGrid", headSeconds / headSeeds,
                     "meanMicroF1", meanBySize(grid)));
+            memory.end("heads");
 
             // 5. a cached fine-tuning epoch (train + validation loss) on one size, the best of two epochs
             DatasetSplit ftSplit = splits.get(ftSize);
@@ -226,7 +235,10 @@ final class BenchCommand implements Callable<Integer> {
                     "valImages", ftVal.size(), "secondsPerTrainingImage", epochSeconds / ftTrain.size()));
             console.printf(Locale.ROOT, "cached fine-tuning epoch (%s, %d + %d images): %.1f s%n", ftSize, ftTrain.size(),
                     ftVal.size(), epochSeconds);
-            ours.put("peakRssMiB", peakRssMiB());
+            memory.end("fineTune");
+            // the bench's own figures end here: what follows only writes the peer's inputs
+            ours.put("peakRssMiB", memory.overallMiB());
+            ours.put("peakRssMiBByStep", memory.peaks());
 
             if (peerMissing == null) {
                 // what the peer works on: the same images, the project's pooled features, splits and res5c inputs
@@ -468,6 +480,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> grid = (Map<String, Object>) ours.get("feGrid");
         double gridSeconds = (double) grid.get("secondsPerGrid");
         c.put("feGridShareOfBackbonePass", ratio(gridSeconds / pass, "<=", 0.02));
+        c.put("peakRssMiB", ratio(num(ours.get("peakRssMiB")), "<=", BENCH_RSS_TARGET_MIB));
         if (peer == null) {
             return c;
         }
@@ -550,6 +563,7 @@ final class BenchCommand implements Callable<Integer> {
         row(console, "cached fine-tuning epoch seconds", cast(ours.get("fineTune")).get("epochSeconds"),
                 peer == null ? null : cast(peer.get("fineTune")).get("epochSeconds"));
         row(console, "peak RSS MiB", ours.get("peakRssMiB"), peer == null ? null : peer.get("peakRssMiB"));
+        cast(ours.get("peakRssMiBByStep")).forEach((step, mib) -> row(console, "  peak RSS MiB: " + step, mib, null));
         console.printf("%n%-40s %10s %10s %5s%n", "ratio", "value", "target", "met");
         Map<String, Object> comparison = cast(bench.get("comparison"));
         for (Map.Entry<String, Object> e : comparison.entrySet()) {
@@ -600,18 +614,5 @@ final class BenchCommand implements Callable<Integer> {
 
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    static long peakRssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return -1;
     }
 }

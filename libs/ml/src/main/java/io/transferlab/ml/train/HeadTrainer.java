@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -96,8 +94,8 @@ public final class HeadTrainer {
     /** How a batch is trained on and scored: the two implementations share the whole loop around them. */
     private interface Steps extends AutoCloseable {
 
-        /** One optimiser step on a batch; returns the batch's mean loss (before the step) and its logits. */
-        NDArray[] train(NDManager scope, NDArray x, NDArray labels);
+        /** One optimiser step on a batch; returns the batch's mean loss and correct predictions (before the step). */
+        BatchScore train(NDManager scope, NDArray x, int[] labels);
 
         /** Logits in inference mode. */
         NDArray logits(NDArray x);
@@ -107,17 +105,25 @@ public final class HeadTrainer {
         }
     }
 
+    /** A training batch's mean loss and how many of its rows were predicted right, both before its step. */
+    private record BatchScore(double loss, int correct) {
+    }
+
     /** Any trainable tail (fine-tuning's res5c + head): autograd and DJL's trainer. */
     private record AutogradSteps(Trainer trainer) implements Steps {
 
         @Override
-        public NDArray[] train(NDManager scope, NDArray x, NDArray labels) {
+        public BatchScore train(NDManager scope, NDArray x, int[] labels) {
+            float[] y = new float[labels.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = labels[i];
+            }
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                NDArray loss = LOSS.evaluate(new NDList(labels), new NDList(logits));
+                NDArray loss = LOSS.evaluate(new NDList(scope.create(y)), new NDList(logits));
                 collector.backward(loss);
                 step(trainer);
-                return new NDArray[]{loss, logits};
+                return new BatchScore(loss.getFloat(), countCorrect(logits.argMax(1).toLongArray(), labels));
             }
         }
 
@@ -129,11 +135,12 @@ public final class HeadTrainer {
 
     /**
      * Feature extraction's dense head, with its gradient in closed form: for softmax cross-entropy,
-     * dL/dlogits = (softmax − onehot)/batch, so dW = gᵀx and db = Σg; the same Adam updates the weights. Why: no
-     * autograd graph, gradient buffers or per-step gradient copies for a head of one matrix product. Same loss,
-     * same gradients, same optimiser as {@link AutogradSteps} (HeadTrainerTest checks both agree). Measured: a
-     * grid's time relative to the backbone did not drop on the 2-core VM (4.2 % → 5.4 % of a pass, in a slower
-     * phase of that machine); the step's time is in the native Adam update and op dispatch, not in autograd.
+     * dL/dlogits = g = (softmax − onehot)/batch, so dW = gᵀx and db = Σg; the same Adam updates the weights. The
+     * batch's logits (16 × classes numbers) come back to Java, where the loss, the hits and g are computed; the
+     * device does the two products and the Adam updates. Why: each native call costs microseconds of dispatch,
+     * and a head step is otherwise little work, so the ~25 calls of an autograd step (or of the same closed form
+     * written as tensor operations) were most of its time. Same loss, same gradients, same optimiser as
+     * {@link AutogradSteps} (HeadTrainerTest checks both agree).
      */
     private static final class LinearSteps implements Steps {
 
@@ -143,7 +150,7 @@ public final class HeadTrainer {
         private final Parameter weight;
         private final Parameter bias;
         private final NDManager manager;
-        private NDArray identity;
+        private final boolean gradMode;
 
         LinearSteps(Linear head, Optimizer optimizer) {
             this.head = head;
@@ -152,31 +159,48 @@ public final class HeadTrainer {
             this.bias = head.getParameters().get("bias");
             this.manager = weight.getArray().getManager().newSubManager();
             this.store = new ParameterStore(manager, false);
+            // nothing here is differentiated: no graph is recorded for the whole training (undone by close)
+            this.gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
         }
 
         @Override
-        public NDArray[] train(NDManager scope, NDArray x, NDArray labels) {
-            boolean grad = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
-                NDArray w = weight.getArray();
-                NDArray b = bias.getArray();
-                NDArray logits = Linear.linear(x, w, b).singletonOrThrow();
-                if (identity == null) {
-                    identity = manager.eye((int) logits.getShape().get(1));
+        public BatchScore train(NDManager scope, NDArray x, int[] labels) {
+            NDArray w = weight.getArray();
+            NDArray b = bias.getArray();
+            float[] z = Linear.linear(x, w, b).singletonOrThrow().toFloatArray();
+            int rows = labels.length;
+            int classes = z.length / rows;
+            float[] gT = new float[classes * rows];
+            float[] gb = new float[classes];
+            double loss = 0;
+            int correct = 0;
+            double[] e = new double[classes];
+            for (int i = 0; i < rows; i++) {
+                int row = i * classes;
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (z[row + c] > z[row + best]) {
+                        best = c;
+                    }
                 }
-                NDArray logProbabilities = logits.logSoftmax(1);
-                NDArray onehot = identity.get(new NDIndex("{}", labels.toType(DataType.INT64, false)));
-                onehot.attach(scope);
-                long rows = x.getShape().get(0);
-                NDArray loss = logProbabilities.mul(onehot).sum().neg().div(rows);
-                NDArray g = logProbabilities.exp().subi(onehot).divi(rows);
-                optimizer.update(weight.getId(), w, g.transpose().matMul(x));
-                optimizer.update(bias.getId(), b, g.sum(new int[]{0}));
-                return new NDArray[]{loss, logits};
-            } finally {
-                JniUtils.setGradMode(grad);
+                correct += best == labels[i] ? 1 : 0;
+                double max = z[row + best];
+                double sum = 0;
+                for (int c = 0; c < classes; c++) {
+                    e[c] = Math.exp(z[row + c] - max);
+                    sum += e[c];
+                }
+                loss += max + Math.log(sum) - z[row + labels[i]];
+                for (int c = 0; c < classes; c++) {
+                    double g = (e[c] / sum - (c == labels[i] ? 1 : 0)) / rows;
+                    gT[c * rows + i] = (float) g;
+                    gb[c] += (float) g;
+                }
             }
+            optimizer.update(weight.getId(), w, scope.create(gT, new Shape(classes, rows)).matMul(x));
+            optimizer.update(bias.getId(), b, scope.create(gb));
+            return new BatchScore(loss / rows, correct);
         }
 
         @Override
@@ -186,6 +210,7 @@ public final class HeadTrainer {
 
         @Override
         public void close() {
+            JniUtils.setGradMode(gradMode);
             manager.close();
         }
     }
@@ -222,11 +247,9 @@ public final class HeadTrainer {
             for (int from = 0; from < order.length; from += settings.batchSize()) {
                 int[] batch = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + settings.batchSize()));
                 try (NDManager scope = managerOf(tail).newSubManager()) {
-                    NDArray x = train.inputs(scope, batch, epoch);
-                    NDArray y = labels(scope, train, batch);
-                    NDArray[] result = steps.train(scope, x, y);
-                    lossSum += result[0].getFloat() * batch.length;
-                    correct += countCorrect(result[1], train, batch);
+                    BatchScore score = steps.train(scope, train.inputs(scope, batch, epoch), labels(train, batch));
+                    lossSum += score.loss() * batch.length;
+                    correct += score.correct();
                 }
             }
             double[] valScores = evaluateLoss(steps, tail, val, evaluationBatch(settings.batchSize(), inputShape));
@@ -287,9 +310,14 @@ public final class HeadTrainer {
             try (NDManager scope = managerOf(tail).newSubManager()) {
                 NDArray logits = steps.logits(source.inputs(scope, batch, 0));
                 logits.attach(scope);
-                NDArray loss = LOSS.evaluate(new NDList(labels(scope, source, batch)), new NDList(logits));
+                int[] labels = labels(source, batch);
+                float[] y = new float[labels.length];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = labels[i];
+                }
+                NDArray loss = LOSS.evaluate(new NDList(scope.create(y)), new NDList(logits));
                 lossSum += loss.getFloat() * batch.length;
-                correct += countCorrect(logits, source, batch);
+                correct += countCorrect(logits.argMax(1).toLongArray(), labels);
             }
         }
         return new double[]{lossSum / source.size(), correct / (double) source.size()};
@@ -313,19 +341,18 @@ public final class HeadTrainer {
         return scores;
     }
 
-    private static NDArray labels(NDManager manager, BatchSource source, int[] batch) {
-        float[] labels = new float[batch.length];
+    private static int[] labels(BatchSource source, int[] batch) {
+        int[] labels = new int[batch.length];
         for (int i = 0; i < batch.length; i++) {
             labels[i] = source.label(batch[i]);
         }
-        return manager.create(labels);
+        return labels;
     }
 
-    private static int countCorrect(NDArray logits, BatchSource source, int[] batch) {
-        long[] predicted = logits.argMax(1).toLongArray();
+    private static int countCorrect(long[] predicted, int[] labels) {
         int correct = 0;
-        for (int i = 0; i < batch.length; i++) {
-            if (predicted[i] == source.label(batch[i])) {
+        for (int i = 0; i < labels.length; i++) {
+            if (predicted[i] == labels[i]) {
                 correct++;
             }
         }

@@ -111,6 +111,8 @@ class HeadTrainerTest {
             for (int e = 0; e < 6; e++) {
                 assertThat(fast.epochs().get(e).trainLoss()).as("epoch " + (e + 1) + " training loss")
                         .isCloseTo(slow.epochs().get(e).trainLoss(), org.assertj.core.api.Assertions.within(1e-5));
+                assertThat(fast.epochs().get(e).trainAccuracy()).as("epoch " + (e + 1) + " training accuracy")
+                        .isEqualTo(slow.epochs().get(e).trainAccuracy());
                 assertThat(fast.epochs().get(e).valLoss()).as("epoch " + (e + 1) + " validation loss")
                         .isCloseTo(slow.epochs().get(e).valLoss(), org.assertj.core.api.Assertions.within(1e-5));
             }
