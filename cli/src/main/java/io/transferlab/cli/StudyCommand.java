@@ -176,6 +176,7 @@ final class StudyCommand implements Callable<Integer> {
             }
             writeReport(index, engine, start, backboneSeconds, results, sizeNames, requested);
         }
+        console.printf(Locale.ROOT, "peak resident memory: %d MiB%n", PeakMemory.peakMiB());
         console.printf("results: %s, %s, %s%n", out.resolve("results.json"), out.resolve("report.md"), out.resolve("micro-f1.svg"));
         return 0;
     }
@@ -198,9 +199,14 @@ final class StudyCommand implements Callable<Integer> {
 
     private StudyReport.Study study(DatasetIndex index, TransferEngine engine, double wallSeconds, double backboneSeconds,
                                     List<StudyReport.RunResult> runs) {
+        // the peak of every invocation that wrote into this study, in the one that is largest
+        long peak = PeakMemory.peakMiB();
+        if (earlier != null && earlier.peakRssMiB() != null) {
+            peak = Math.max(peak, earlier.peakRssMiB());
+        }
         return new StudyReport.Study(data.toString(), index.contentVersion(), index.layout(), index.classes().size(),
                 preset, seed, Backbone.RESNET50.id(), engine.weightsSha256(), ComputeDevice.describe(),
-                engine.undecodable().size(), wallSeconds, backboneSeconds, runs);
+                engine.undecodable().size(), wallSeconds, backboneSeconds, peak, runs);
     }
 
     private void writeReport(DatasetIndex index, TransferEngine engine, long start, double backboneSeconds,

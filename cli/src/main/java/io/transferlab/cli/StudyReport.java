@@ -24,7 +24,7 @@ final class StudyReport {
 
     record Study(String dataset, String datasetVersion, String layout, int classes, String preset, long seed,
                  String backbone, String weightsSha256, String device, int undecodableImages, double wallSeconds,
-                 double backboneSeconds, List<RunResult> runs) {
+                 double backboneSeconds, Long peakRssMiB, List<RunResult> runs) {
     }
 
     private StudyReport() {
@@ -80,11 +80,13 @@ final class StudyReport {
         StringBuilder md = new StringBuilder();
         md.append("# TransferLab study\n\n");
         md.append(String.format(Locale.ROOT, "Dataset `%s` (%s layout, %d classes, version %s), preset `%s`, seed %d, "
-                        + "backbone %s (weights sha256 %s…), %s. Wall time %s, of which the backbone pass %s.%s%n%n",
+                        + "backbone %s (weights sha256 %s…), %s. Wall time %s, of which the backbone pass %s.%s%s%n%n",
                 study.dataset(), study.layout(), study.classes(), study.datasetVersion(), study.preset(), study.seed(),
                 study.backbone(), study.weightsSha256().substring(0, 12), study.device(),
                 ProgressBar.format(java.time.Duration.ofSeconds((long) study.wallSeconds())),
                 ProgressBar.format(java.time.Duration.ofSeconds((long) study.backboneSeconds())),
+                study.peakRssMiB() == null || study.peakRssMiB() < 0 ? ""
+                        : String.format(Locale.ROOT, " Peak resident memory %.2f GiB.", study.peakRssMiB() / 1024.0),
                 study.undecodableImages() > 0 ? " " + study.undecodableImages() + " undecodable image(s) were skipped." : ""));
         md.append("## Results\n\n| size | strategy | train | val | test | micro-F1 | macro-F1 | top-5 | epochs (best) | aug mode | seconds |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");

@@ -83,8 +83,8 @@ public final class HeadTrainer {
         }
     }
 
-    /** The seed's optimiser: Adam with Keras' epsilon. */
-    private static Optimizer adam(TrainingSettings settings) {
+    /** The seed's optimiser: Adam with Keras' epsilon (what every tail trains with; the bench times it alone). */
+    public static Optimizer adam(TrainingSettings settings) {
         return Optimizer.adam()
                 .optLearningRateTracker(Tracker.fixed(settings.learningRate()))
                 .optEpsilon(1e-7f)
@@ -127,9 +127,16 @@ public final class HeadTrainer {
             }
         }
 
+        /** Inference with autograd off: no graph (and none of the activations it would keep) for validation. */
         @Override
         public NDArray logits(NDArray x) {
-            return trainer.evaluate(new NDList(x)).singletonOrThrow();
+            boolean grad = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try {
+                return trainer.evaluate(new NDList(x)).singletonOrThrow();
+            } finally {
+                JniUtils.setGradMode(grad);
+            }
         }
     }
 

@@ -86,6 +86,32 @@ class KerasResNet50FixtureTest {
     }
 
     @Test
+    void aBatchLargerThanAMicroBatchGivesEachImageItsOwnFeatures() throws IOException {
+        String[] names = {"cat", "bird", "grace_hopper"};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            KerasResNet50 net = KerasResNet50.withoutTop();
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224));
+            KerasWeightLoader.load(net.layers(), weights.weights(), Set.of("fc1000"));
+            try (FoldedResNet50 folded = new FoldedResNet50(net, manager)) {
+                // the three fixtures repeated past one micro-batch, so the batch is split and joined again
+                int batch = FoldedResNet50.MICRO_BATCH + 2;
+                NDList rows = new NDList();
+                for (int i = 0; i < batch; i++) {
+                    rows.add(manager.create(read(names[i % 3] + ".input-224x224x3-hwc-bgr-caffe.f32"),
+                            new Shape(1, 224, 224, 3)));
+                }
+                NDArray input = ai.djl.ndarray.NDArrays.concat(rows, 0).transpose(0, 3, 1, 2);
+                NDArray pooled = KerasResNet50.globalAveragePool(folded.forwardStages(input, 0, folded.stages().size()));
+                assertThat(pooled.getShape()).isEqualTo(new Shape(batch, KerasResNet50.FEATURES));
+                for (int i = 0; i < batch; i++) {
+                    assertClose(names[i % 3] + " pooled features, row " + i + " of " + batch,
+                            pooled.get(i).toFloatArray(), read(names[i % 3] + ".gap-2048.f32"));
+                }
+            }
+        }
+    }
+
+    @Test
     void fineTuningsBlockIsAddressableByItsKerasName() {
         KerasResNet50 net = KerasResNet50.withoutTop();
         assertThat(net.stages()).hasSize(17).startsWith("conv1", "res2a").endsWith("res5b", "res5c");
