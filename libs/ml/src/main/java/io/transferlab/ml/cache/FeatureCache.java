@@ -325,9 +325,10 @@ public final class FeatureCache implements AutoCloseable {
         }
         out.rewind();
         Shape shape = new Shape(contentHashes.size()).addAll(key.recordShape());
-        // the stored tensor is a view of the read buffer: the result is always a copy, so the buffer can be reused
+        // the stored tensor is a view of the read buffer, so the result must be a copy (the buffer is reused): a
+        // conversion copies; for float32 records an explicit clone (PyTorch's to() returns the same tensor)
         try (NDArray stored = manager.create(out, shape, key.storedType())) {
-            return stored.toType(DataType.FLOAT32, true);
+            return key.storedType() == DataType.FLOAT32 ? stored.duplicate() : stored.toType(DataType.FLOAT32, false);
         }
     }
 

@@ -69,6 +69,27 @@ class FeatureCacheTest {
         }
     }
 
+    /** Reads share one buffer inside the cache: what a read returned must not change with later reads or close. */
+    @Test
+    void whatAReadReturnedStaysItsOwnAfterMoreReadsAndClose() throws Exception {
+        for (DataType stored : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                NDArray first;
+                NDArray second;
+                try (FeatureCache cache = FeatureCache.open(root, key("reuse", stored))) {
+                    cache.put(names("img", 0, 8), records(manager, 0, 8));
+                    first = cache.get(manager, names("img", 0, 4));
+                    second = cache.get(manager, names("img", 4, 4));
+                    cache.get(manager, names("img", 0, 8)); // a larger read: the buffer is replaced
+                }
+                assertThat(first.toFloatArray()).as(stored + " first read").containsExactly(
+                        records(manager, 0, 4).toFloatArray());
+                assertThat(second.toFloatArray()).as(stored + " second read").containsExactly(
+                        records(manager, 4, 4).toFloatArray());
+            }
+        }
+    }
+
     @Test
     void aTornTailIsCutAndWhatIsWrittenAfterItReadsBackAligned() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
