@@ -32,7 +32,7 @@ public final class FoldedResNet50 implements AutoCloseable {
     /**
      * The most images one forward runs at once. Why: a larger batch gains nothing on a CPU (a 3×3 convolution over
      * 16 images already fills the cores) but its activations outgrow the caches — at 32 the first stage's output is
-     * 103 MB — and oneDNN's convolutions then wait on memory: measured on the 2-core VM, 32 images ran at 0.84×
+     * 103 MB — and oneDNN's convolutions then wait on memory: measured on the 2-core VM, 32 images ran at 0.85–0.94×
      * the images/s of 16, while 32 as two micro-batches of 16 runs at the speed of 16.
      */
     public static final int MICRO_BATCH = 16;
