@@ -8,6 +8,7 @@ import io.transferlab.core.split.StudyPreset;
 import io.transferlab.core.study.Backbone;
 import io.transferlab.core.study.Protocol;
 import io.transferlab.core.study.Strategy;
+import io.transferlab.core.metrics.Bootstrap;
 import io.transferlab.core.metrics.ClassificationMetrics;
 import io.transferlab.ml.ComputeDevice;
 import io.transferlab.ml.checkpoint.Checkpoint;
@@ -59,6 +60,16 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Split and training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--seeds", split = ",",
+            description = "Seeds to repeat every run with, each its own split and head initialisation (default: --seed;"
+                    + " for the learning-curve preset --seed, --seed+1, --seed+2).")
+    List<Long> seeds;
+
+    @Option(names = "--target-f1", split = ",",
+            description = "Micro-F1 values the learning-curve answer is given for (default: 95 % of each fitted"
+                    + " plateau, and 0.9).")
+    List<Double> targetF1;
+
     @Option(names = "--weights", description = "The weights cache folder (default: ~/.cache/transferlab/weights).")
     Path weights;
 
@@ -97,6 +108,10 @@ final class StudyCommand implements Callable<Integer> {
         StudyPreset studyPreset = StudyPreset.named(preset);
         List<String> sizeNames = sizes == null ? studyPreset.sizeNames() : sizes;
         sizeNames.forEach(studyPreset::size);
+        List<Long> runSeeds = runSeeds(studyPreset);
+        if (targetF1 != null && targetF1.stream().anyMatch(t -> t == null || !(t > 0 && t < 1))) {
+            throw new IllegalArgumentException("--target-f1 values must be between 0 and 1, got " + targetF1);
+        }
         DatasetIndex index = DatasetScanner.scan(data);
         if (classes != null) {
             index = index.firstClasses(classes);
@@ -105,9 +120,14 @@ final class StudyCommand implements Callable<Integer> {
                 index.classes().size(), index.images().size(), index.skipped().size(), index.contentVersion(),
                 ComputeDevice.describe());
 
-        Map<String, DatasetSplit> splits = new LinkedHashMap<>();
-        for (String size : sizeNames) {
-            splits.put(size, StratifiedSplitter.split(index, studyPreset.size(size), seed));
+        // every seed's splits first, so a dataset too small for one is refused before any work
+        Map<Long, Map<String, DatasetSplit>> splitsBySeed = new LinkedHashMap<>();
+        for (long runSeed : runSeeds) {
+            Map<String, DatasetSplit> splits = new LinkedHashMap<>();
+            for (String size : sizeNames) {
+                splits.put(size, StratifiedSplitter.split(index, studyPreset.size(size), runSeed));
+            }
+            splitsBySeed.put(runSeed, splits);
         }
         // hash every image once (the cache key), then one backbone pass over all of them
         Map<String, ImageRef> refs = new HashMap<>();
@@ -130,7 +150,9 @@ final class StudyCommand implements Callable<Integer> {
             backboneSeconds = (System.nanoTime() - backboneStart) / 1e9;
             backbone.finish(String.format(Locale.ROOT, "every activation cached (%.1f images/s)",
                     refs.size() / Math.max(backboneSeconds, 1e-9)));
-            for (Map.Entry<String, DatasetSplit> entry : splits.entrySet()) {
+            for (Map.Entry<Long, Map<String, DatasetSplit>> seeded : splitsBySeed.entrySet()) {
+            long runSeed = seeded.getKey();
+            for (Map.Entry<String, DatasetSplit> entry : seeded.getValue().entrySet()) {
                 String size = entry.getKey();
                 List<ImageRef> train = refsOf(refs, entry.getValue().train());
                 List<ImageRef> val = refsOf(refs, entry.getValue().val());
@@ -141,11 +163,11 @@ final class StudyCommand implements Callable<Integer> {
                     ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
                     EpochListener listener = (stats, max) -> bar.update(stats.epoch(), max, String.format(Locale.ROOT,
                             "loss %.3f val %.3f acc %.3f", stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
-                    String name = size + "-" + strategy.id() + "-seed" + seed;
+                    String name = size + "-" + strategy.id() + "-seed" + runSeed;
                     // a restarted study resumes each run after its last finished epoch
                     Path progress = out.resolve("checkpoints").resolve(name + ".progress");
                     RunOutcome outcome = engine.train(strategy, new RunParts(train, val, index.classes().size()),
-                            TrainingSettings.of(strategy, seed).withMaxEpochs(strategy.fineTuning() ? ftEpochs : feEpochs),
+                            TrainingSettings.of(strategy, runSeed).withMaxEpochs(strategy.fineTuning() ? ftEpochs : feEpochs),
                             plan, strategy.fineTuning() ? feHeads.get(strategy.augmented()) : null, listener, progress);
                     if (!strategy.fineTuning()) {
                         feHeads.put(strategy.augmented(), outcome.tailWeights());
@@ -160,16 +182,21 @@ final class StudyCommand implements Callable<Integer> {
                             engine.imageSize(), index.classes(), outcome.augmentationMode(), outcome.history(), null, null),
                             outcome.tailWeights());
                     if (requested.contains(strategy)) {
+                        // how uncertain this one run's score is, from its test images alone
+                        Bootstrap.Interval interval = Bootstrap.microF1(
+                                (int) Math.round(metrics.microF1() * metrics.samples()), metrics.samples(), runSeed);
                         results.add(new StudyReport.RunResult(size, strategy.id(), outcome.trainImages(),
                                 outcome.valImages(), metrics.samples(), metrics.microF1(),
                                 metrics.macroF1(), metrics.topKAccuracy()[1],
                                 outcome.history().epochs().size(), outcome.history().bestEpoch(),
                                 outcome.history().stoppedEarly(), outcome.trainSeconds(), outcome.augmentationMode(),
-                                outcome.history().keptWeights(), out.relativize(checkpoint).toString()));
+                                outcome.history().keptWeights(), out.relativize(checkpoint).toString(), runSeed,
+                                interval.low(), interval.high()));
                         // the report grows run by run, so a long study shows its results as they come
                         writeReport(index, engine, start, backboneSeconds, results, sizeNames, requested);
                     }
                 }
+            }
             }
             if (!engine.undecodable().isEmpty()) {
                 console.printf("%d image(s) could not be decoded and were skipped%n", engine.undecodable().size());
@@ -219,7 +246,8 @@ final class StudyCommand implements Callable<Integer> {
         if (earlier != null) {
             // earlier runs not redone now stay, and the table follows the preset's and the strategies' own order
             for (StudyReport.RunResult run : earlier.runs()) {
-                boolean redone = results.stream().anyMatch(r -> r.size().equals(run.size()) && r.strategy().equals(run.strategy()));
+                boolean redone = results.stream().anyMatch(r -> r.size().equals(run.size())
+                        && r.strategy().equals(run.strategy()) && r.seedOr(seed) == run.seedOr(seed));
                 if (!redone) {
                     runs.add(run);
                 }
@@ -235,7 +263,27 @@ final class StudyCommand implements Callable<Integer> {
             strategyOrder = java.util.Arrays.stream(Strategy.values()).map(Strategy::id).filter(allStrategies::contains).toList();
         }
         runs.addAll(results);
-        StudyReport.write(out, study(index, engine, wallSeconds, backboneSeconds, List.copyOf(runs)), sizeOrder, strategyOrder);
+        StudyReport.write(out, study(index, engine, wallSeconds, backboneSeconds, List.copyOf(runs)), sizeOrder, strategyOrder,
+                targetF1);
+    }
+
+    /** --seeds (the first becomes the study's seed), or the preset's default count of seeds from --seed on. */
+    private List<Long> runSeeds(StudyPreset studyPreset) {
+        List<Long> chosen = new ArrayList<>();
+        if (seeds == null) {
+            for (int i = 0; i < studyPreset.defaultSeeds(); i++) {
+                chosen.add(seed + i);
+            }
+        } else {
+            chosen.addAll(seeds);
+        }
+        if (chosen.isEmpty() || chosen.stream().anyMatch(java.util.Objects::isNull)
+                || new java.util.HashSet<>(chosen).size() != chosen.size()) {
+            throw new IllegalArgumentException("--seeds must list distinct seeds, got " + chosen);
+        }
+        // the study is known by its first seed, as a one-seed study by --seed
+        seed = chosen.get(0);
+        return List.copyOf(chosen);
     }
 
     private static List<ImageRef> refsOf(Map<String, ImageRef> refs, List<io.transferlab.core.dataset.LabeledImage> images) {

@@ -2,6 +2,8 @@ package io.transferlab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.transferlab.core.metrics.LearningCurveFit;
+import io.transferlab.core.metrics.SeedSummary;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +21,17 @@ final class StudyReport {
     /** One run: a strategy on a training size. */
     record RunResult(String size, String strategy, int trainImages, int valImages, int testImages, double microF1,
                      double macroF1, double top5Accuracy, int epochs, int bestEpoch, boolean stoppedEarly,
-                     double seconds, String augmentationMode, String keptWeights, String checkpoint) {
+                     double seconds, String augmentationMode, String keptWeights, String checkpoint, Long seed,
+                     Double microF1Low, Double microF1High) {
+
+        /** The run's seed; results written before runs had their own seed ran with the study's. */
+        long seedOr(long studySeed) {
+            return seed == null ? studySeed : seed;
+        }
+    }
+
+    /** A size × strategy over its seeds: micro-F1 summarised, and the mean number of training images. */
+    record Summary(String size, String strategy, SeedSummary microF1, double trainImages) {
     }
 
     record Study(String dataset, String datasetVersion, String layout, int classes, String preset, long seed,
@@ -65,18 +77,30 @@ final class StudyReport {
         return differences.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", differences));
     }
 
-    static void write(Path out, Study study, List<String> sizeOrder, List<String> strategyOrder) throws IOException {
+    static void write(Path out, Study study, List<String> sizeOrder, List<String> strategyOrder, List<Double> targets)
+            throws IOException {
         Files.createDirectories(out);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), study);
-        Files.writeString(out.resolve("report.md"), markdown(study, sizeOrder, strategyOrder));
+        Files.writeString(out.resolve("report.md"), markdown(study, sizeOrder, strategyOrder, targets));
         Files.writeString(out.resolve("micro-f1.svg"), chart(study, sizeOrder, strategyOrder));
     }
 
-    private static Optional<RunResult> find(Study study, String size, String strategy) {
-        return study.runs().stream().filter(r -> r.size().equals(size) && r.strategy().equals(strategy)).findFirst();
+    /** The runs of a size and strategy over their seeds, summarised; empty when there are none. */
+    static Optional<Summary> find(Study study, String size, String strategy) {
+        List<RunResult> runs = study.runs().stream()
+                .filter(r -> r.size().equals(size) && r.strategy().equals(strategy)).toList();
+        if (runs.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Summary(size, strategy, SeedSummary.of(runs.stream().map(RunResult::microF1).toList()),
+                runs.stream().mapToInt(RunResult::trainImages).average().orElseThrow()));
     }
 
     static String markdown(Study study, List<String> sizes, List<String> strategies) {
+        return markdown(study, sizes, strategies, null);
+    }
+
+    static String markdown(Study study, List<String> sizes, List<String> strategies, List<Double> targets) {
         StringBuilder md = new StringBuilder();
         md.append("# TransferLab study\n\n");
         md.append(String.format(Locale.ROOT, "Dataset `%s` (%s layout, %d classes, version %s), preset `%s`, seed %d, "
@@ -88,14 +112,34 @@ final class StudyReport {
                 study.peakRssMiB() == null || study.peakRssMiB() < 0 ? ""
                         : String.format(Locale.ROOT, " Peak resident memory %.2f GiB.", study.peakRssMiB() / 1024.0),
                 study.undecodableImages() > 0 ? " " + study.undecodableImages() + " undecodable image(s) were skipped." : ""));
-        md.append("## Results\n\n| size | strategy | train | val | test | micro-F1 | macro-F1 | top-5 | epochs (best) | aug mode | seconds |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        learningCurves(md, study, sizes, strategies, targets);
+        md.append("## Results\n\n| size | strategy | seed | train | val | test | micro-F1 | 95 % interval (test images) "
+                + "| macro-F1 | top-5 | epochs (best) | aug mode | seconds |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|\n");
         for (String size : sizes) {
             for (String strategy : strategies) {
-                find(study, size, strategy).ifPresent(r -> md.append(String.format(Locale.ROOT,
-                        "| %s | %s | %d | %d | %d | %.4f | %.4f | %.4f | %d (%d) | %s | %.0f |%n", r.size(), r.strategy(),
-                        r.trainImages(), r.valImages(), r.testImages(), r.microF1(), r.macroF1(), r.top5Accuracy(),
-                        r.epochs(), r.bestEpoch(), r.augmentationMode(), r.seconds())));
+                study.runs().stream().filter(r -> r.size().equals(size) && r.strategy().equals(strategy))
+                        .sorted(java.util.Comparator.comparingLong(r -> r.seedOr(study.seed())))
+                        .forEach(r -> md.append(String.format(Locale.ROOT,
+                                "| %s | %s | %d | %d | %d | %d | %.4f | %s | %.4f | %.4f | %d (%d) | %s | %.0f |%n",
+                                r.size(), r.strategy(), r.seedOr(study.seed()), r.trainImages(), r.valImages(),
+                                r.testImages(), r.microF1(), r.microF1Low() == null ? "—"
+                                        : String.format(Locale.ROOT, "%.4f – %.4f", r.microF1Low(), r.microF1High()),
+                                r.macroF1(), r.top5Accuracy(), r.epochs(), r.bestEpoch(), r.augmentationMode(),
+                                r.seconds())));
+            }
+        }
+        boolean severalSeeds = study.runs().stream().map(r -> r.seedOr(study.seed())).distinct().count() > 1;
+        if (severalSeeds) {
+            md.append("\n## Over seeds\n\n| size | strategy | seeds | mean micro-F1 | sd | 95 % interval of the mean |\n");
+            md.append("|---|---|---:|---:|---:|---|\n");
+            for (String size : sizes) {
+                for (String strategy : strategies) {
+                    find(study, size, strategy).ifPresent(sum -> md.append(String.format(Locale.ROOT,
+                            "| %s | %s | %d | %.4f | %.4f | %.4f – %.4f |%n", size, strategy, sum.microF1().seeds(),
+                            sum.microF1().mean(), sum.microF1().sd(), Math.max(0, sum.microF1().low()),
+                            Math.min(1, sum.microF1().high()))));
+                }
             }
         }
         md.append("\nKept weights: those of the epoch with the lowest validation loss (early stopping, patience 10).\n");
@@ -104,13 +148,13 @@ final class StudyReport {
             md.append("\n## F1 decrease against training-set decrease (relative to ").append(reference).append(")\n\n");
             md.append("| strategy | size | training images lost | micro-F1 lost |\n|---|---|---:|---:|\n");
             for (String strategy : strategies) {
-                Optional<RunResult> ref = find(study, reference, strategy);
+                Optional<Summary> ref = find(study, reference, strategy);
                 for (String size : sizes.subList(1, sizes.size())) {
-                    Optional<RunResult> run = find(study, size, strategy);
+                    Optional<Summary> run = find(study, size, strategy);
                     if (ref.isPresent() && run.isPresent()) {
                         md.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.1f %% |%n", strategy, size,
                                 100.0 * (ref.get().trainImages() - run.get().trainImages()) / ref.get().trainImages(),
-                                100.0 * (ref.get().microF1() - run.get().microF1()) / ref.get().microF1()));
+                                100.0 * (ref.get().microF1().mean() - run.get().microF1().mean()) / ref.get().microF1().mean()));
                     }
                 }
             }
@@ -118,12 +162,13 @@ final class StudyReport {
         List<String> gains = new ArrayList<>();
         for (String size : sizes) {
             for (String base : List.of("fe", "ft")) {
-                Optional<RunResult> plain = find(study, size, base);
-                Optional<RunResult> aug = find(study, size, base + "-aug");
+                Optional<Summary> plain = find(study, size, base);
+                Optional<Summary> aug = find(study, size, base + "-aug");
                 if (plain.isPresent() && aug.isPresent()) {
-                    gains.add(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %+.1f %% |", size, base,
-                            plain.get().microF1(), aug.get().microF1(),
-                            100.0 * (aug.get().microF1() - plain.get().microF1()) / plain.get().microF1()));
+                    double p = plain.get().microF1().mean();
+                    double a = aug.get().microF1().mean();
+                    gains.add(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %+.1f %% |", size, base, p, a,
+                            100.0 * (a - p) / p));
                 }
             }
         }
@@ -133,6 +178,64 @@ final class StudyReport {
         }
         md.append("\n![micro-F1 by training size and strategy](micro-f1.svg)\n");
         return md.toString();
+    }
+
+    /**
+     * The answer to "how many labelled images per class": per strategy with at least three sizes, the inverse
+     * power law fitted to the seeds' mean micro-F1 against training images per class, and the images needed for
+     * each target (default: 95 % of the plateau, and 0.9) with its 95 % interval and how far it is extrapolated.
+     */
+    static void learningCurves(StringBuilder md, Study study, List<String> sizes, List<String> strategies,
+                               List<Double> targets) {
+        List<String> lines = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        for (String strategy : strategies) {
+            List<LearningCurveFit.Point> points = new ArrayList<>();
+            for (String size : sizes) {
+                find(study, size, strategy).ifPresent(sum -> points.add(LearningCurveFit.Point.of(
+                        sum.trainImages() / study.classes(), sum.microF1())));
+            }
+            if (points.stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).distinct().count() < 3) {
+                continue;
+            }
+            LearningCurveFit fit = LearningCurveFit.fit(points, study.seed());
+            LearningCurveFit.Curve c = fit.curve();
+            double[][] p = fit.parameterIntervals();
+            lines.add(String.format(Locale.ROOT, "| %s | %d | %.4f (%.4f – %.4f) | %.4f | %.3f | %.4f | %.4f |", strategy,
+                    points.size(), c.a(), p[0][0], p[0][1], c.b(), c.c(), c.rSquared(), c.rmse()));
+            List<LearningCurveFit.Estimate> estimates = new ArrayList<>();
+            if (targets == null || targets.isEmpty()) {
+                estimates.addAll(fit.defaultEstimates());
+            } else {
+                targets.forEach(t -> estimates.add(fit.imagesFor(t)));
+            }
+            for (LearningCurveFit.Estimate e : estimates) {
+                answers.add(answer(strategy, e));
+            }
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        md.append("## How many labelled images per class?\n\n");
+        answers.forEach(a -> md.append("- ").append(a).append('\n'));
+        md.append("\nFitted F1(n) = a − b·n^(−c) (n: training images per class; points weighted by the seeds' standard"
+                + " error; intervals from 400 bootstrap refits):\n\n| strategy | sizes | plateau a (95 %) | b | c | R² | RMSE |\n"
+                + "|---|---:|---|---:|---:|---:|---:|\n");
+        lines.forEach(l -> md.append(l).append('\n'));
+        md.append('\n');
+    }
+
+    static String answer(String strategy, LearningCurveFit.Estimate e) {
+        return switch (e.flag()) {
+            case ABOVE_PLATEAU -> String.format(Locale.ROOT, "**%s** does not reach micro-F1 %.3f by its fitted curve"
+                    + " (the target is at or above its plateau).", strategy, e.targetF1());
+            case REACHED_AT_SMALLEST -> String.format(Locale.ROOT, "**%s** reaches micro-F1 %.3f already at the"
+                    + " smallest size measured (%.1f images per class).", strategy, e.targetF1(), e.imagesPerClass());
+            default -> String.format(Locale.ROOT, "To reach micro-F1 %.3f with **%s** you need about **%.0f** images per"
+                            + " class (95 %% interval %.0f – %s)%s.", e.targetF1(), strategy, e.imagesPerClass(), e.low(),
+                    Double.isInfinite(e.high()) ? "∞" : String.format(Locale.ROOT, "%.0f", e.high()),
+                    e.flag() == LearningCurveFit.Flag.EXTRAPOLATED ? ", extrapolated beyond the sizes measured" : "");
+        };
     }
 
     /** A grouped bar chart: micro-F1 per size (groups) and strategy (bars). */
@@ -157,17 +260,18 @@ final class StudyReport {
         for (int g = 0; g < sizes.size(); g++) {
             double x0 = left + g * groupWidth + groupWidth * 0.1;
             for (int s = 0; s < strategies.size(); s++) {
-                Optional<RunResult> run = find(study, sizes.get(g), strategies.get(s));
+                Optional<Summary> run = find(study, sizes.get(g), strategies.get(s));
                 if (run.isEmpty()) {
                     continue;
                 }
-                double h = (bottom - top) * run.get().microF1();
+                double f1 = run.get().microF1().mean();
+                double h = (bottom - top) * f1;
                 double x = x0 + s * barWidth;
                 svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                                 + "<title>%s %s: %.4f</title></rect>"
                                 + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%.2f</text>%n",
                         x, bottom - h, barWidth - 2, h, colour.get(strategies.get(s)), sizes.get(g), strategies.get(s),
-                        run.get().microF1(), x + barWidth / 2 - 1, bottom - h - 3, run.get().microF1()));
+                        f1, x + barWidth / 2 - 1, bottom - h - 3, f1));
             }
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
                     x0 + groupWidth * 0.4, bottom + 18, sizes.get(g)));

@@ -130,6 +130,36 @@ class StudyCommandTest {
         assertThat(Files.readString(out.resolve("results.json"))).isEqualTo(before);
     }
 
+    @Test
+    void aLearningCurveStudyRunsThreeSeedsAndAnswersHowManyImagesPerClass() throws Exception {
+        Path weights = weights();
+        Path data = TestImages.imageFolder(dir.resolve("data"), 2, 12);
+        Path out = dir.resolve("curve");
+        String[] common = {"study", "--data", data.toString(), "--preset", "learning-curve", "--sizes", "k1,k2,k4",
+                "--strategies", "fe", "--fe-epochs", "2", "--weights", weights.toString(),
+                "--cache", dir.resolve("cache").toString(), "--out", out.toString()};
+
+        CliRun run = CliRun.of(common);
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        // the preset's default: three seeds from --seed (42), each size and strategy once per seed
+        assertThat(results.path("runs")).hasSize(9);
+        assertThat(results.path("runs")).extracting(r -> r.path("seed").asLong()).containsOnly(42L, 43L, 44L);
+        for (JsonNode r : results.path("runs")) {
+            assertThat(r.path("microF1Low").asDouble()).isLessThanOrEqualTo(r.path("microF1").asDouble());
+            assertThat(r.path("microF1High").asDouble()).isGreaterThanOrEqualTo(r.path("microF1").asDouble());
+        }
+        String report = Files.readString(out.resolve("report.md"));
+        assertThat(report).contains("## How many labelled images per class?").contains("## Over seeds")
+                .containsPattern("\\| fe \\| 3 \\| [0-9.]+ \\(")   // the fit's row: 3 sizes, the plateau and its interval
+                .containsPattern("micro-F1 0\\.[0-9]{3}");          // an answer sentence
+        assertThat(report).contains("| k4 | fe | 3 |");         // the seeds' summary of a size
+
+        assertThat(CliRun.of(concat(common, "--target-f1", "1.5")).err())
+                .contains("--target-f1 values must be between 0 and 1");
+        assertThat(CliRun.of(concat(common, "--seeds", "5,5")).err()).contains("--seeds must list distinct seeds");
+    }
+
     private static String[] concat(String[] head, String... tail) {
         String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);

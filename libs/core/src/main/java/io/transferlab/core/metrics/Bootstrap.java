@@ -48,6 +48,19 @@ public final class Bootstrap {
         return new Interval(hits / (double) n, quantile(replicates, 0.025), quantile(replicates, 0.975), REPLICATES);
     }
 
+    /** The same interval from the count of test images predicted right out of {@code n}. */
+    public static Interval microF1(int hits, int n, long seed) {
+        if (n <= 0 || hits < 0 || hits > n) {
+            throw new IllegalArgumentException(hits + " hits out of " + n + " test images is not a score");
+        }
+        int[] truth = new int[n];
+        int[] predicted = new int[n];
+        for (int i = hits; i < n; i++) {
+            predicted[i] = 1;
+        }
+        return microF1(truth, predicted, seed);
+    }
+
     /** The q-quantile of sorted values (linear interpolation between order statistics). */
     static double quantile(double[] sorted, double q) {
         double position = q * (sorted.length - 1);

@@ -174,9 +174,10 @@ public final class LearningCurveFit {
                 flag, unreachable / (double) answers.length);
     }
 
-    /** The default targets: 95 % of the fitted plateau, and 0.9. */
+    /** The default targets: 95 % of the fitted plateau (when it is above 0), and 0.9. */
     public List<Estimate> defaultEstimates() {
-        return List.of(imagesFor(Math.min(0.999, 0.95 * curve.a())), imagesFor(0.9));
+        double nearPlateau = Math.min(0.999, 0.95 * curve.a());
+        return nearPlateau > 0 ? List.of(imagesFor(nearPlateau), imagesFor(0.9)) : List.of(imagesFor(0.9));
     }
 
     /** The 2.5 % and 97.5 % quantiles (+∞ counts as the largest value). */
@@ -257,7 +258,8 @@ public final class LearningCurveFit {
 
     /**
      * For a fixed c, the weighted least-squares a and b of y = a − b·x with x = n^(−c), b constrained to ≥ 0
-     * (a learning curve does not fall); returns {a, b, weighted squared error}.
+     * (a learning curve does not fall) and a to ≤ 1 (nor rises above a perfect score); returns {a, b, weighted
+     * squared error}.
      */
     private static double[] linear(double[] n, double[] y, double[] w, double c) {
         double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -273,6 +275,15 @@ public final class LearningCurveFit {
         double slope = denominator <= 1e-300 ? 0 : (sw * sxy - sx * sy) / denominator; // = −b
         double b = Math.max(0, -slope);
         double a = (sy + b * sx) / sw;
+        if (a > 1) {
+            // no F1 lies above 1: with the plateau there, the best b for it (what noisy or flat points ask for)
+            a = 1;
+            double num = 0;
+            for (int i = 0; i < n.length; i++) {
+                num += w[i] * Math.pow(n[i], -c) * (1 - y[i]);
+            }
+            b = sxx <= 0 ? 0 : Math.max(0, num / sxx);
+        }
         double cost = 0;
         for (int i = 0; i < n.length; i++) {
             double r = y[i] - (a - b * Math.pow(n[i], -c));

@@ -59,6 +59,14 @@ public final class StudyPreset {
         return List.copyOf(sizes.keySet());
     }
 
+    /**
+     * How many seeds a study of this preset runs by default: three for learning curves (their answer is a fit
+     * through the seeds' means, weighted by their spread), one for the fixed-size presets.
+     */
+    public int defaultSeeds() {
+        return this == LEARNING_CURVE ? 3 : 1;
+    }
+
     public TrainingSize size(String sizeName) {
         TrainingSize size = sizes.get(sizeName);
         if (size == null) {

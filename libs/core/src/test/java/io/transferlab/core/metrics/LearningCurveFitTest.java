@@ -107,6 +107,9 @@ class LearningCurveFitTest {
                 new Point(8, 0.80, 0.05), new Point(16, 0.74, 0.05), new Point(32, 0.86, 0.05));
         LearningCurveFit fit = LearningCurveFit.fit(noisy, 1);
         assertThat(fit.curve().rSquared()).isBetween(0.5, 0.99);
+        // no refit puts the plateau above a perfect score, however noisy the points
+        assertThat(fit.parameterIntervals()[0][1]).isLessThanOrEqualTo(1.0);
+        assertThat(fit.band(1000)[1]).isLessThanOrEqualTo(1.0);
         assertThat(fit.curve().rmse()).isGreaterThan(0.01);
         Estimate e = fit.imagesFor(0.8);
         assertThat(e.high()).isGreaterThan(e.low());
