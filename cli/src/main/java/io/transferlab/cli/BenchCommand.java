@@ -597,7 +597,7 @@ final class BenchCommand implements Callable<Integer> {
         row(console, "peak RSS MiB", ours.get("peakRssMiB"), peer == null ? null : peer.get("peakRssMiB"));
         cast(ours.get("peakRssMiBByStep")).forEach((step, mib) -> row(console, "  peak RSS MiB: " + step, mib, null));
         console.printf(Locale.ROOT, "fe head grid: %d steps, %.3f ms a step, of which DJL's Adam update alone %.3f ms%n",
-                num(grid.get("stepsPerGrid")) > 0 ? (long) num(grid.get("stepsPerGrid")) : 0L,
+                (long) num(grid.get("stepsPerGrid")),
                 1000 * num(grid.get("secondsPerStep")), 1000 * num(grid.get("optimiserSecondsPerStep")));
         console.printf("%n%-40s %10s %10s %5s%n", "ratio", "value", "target", "met");
         Map<String, Object> comparison = cast(bench.get("comparison"));

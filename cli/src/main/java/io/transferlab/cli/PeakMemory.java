@@ -22,11 +22,6 @@ final class PeakMemory {
         return field("VmHWM:");
     }
 
-    /** The resident set now, in MiB, or -1. */
-    static long residentMiB() {
-        return field("VmRSS:");
-    }
-
     /**
      * Starts a new peak from the current resident set (writing 5 to clear_refs, Linux 4.0+); returns false where
      * that is not possible, and the peak then stays the process's whole-life peak.

@@ -151,52 +151,52 @@ final class StudyCommand implements Callable<Integer> {
             backbone.finish(String.format(Locale.ROOT, "every activation cached (%.1f images/s)",
                     refs.size() / Math.max(backboneSeconds, 1e-9)));
             for (Map.Entry<Long, Map<String, DatasetSplit>> seeded : splitsBySeed.entrySet()) {
-            long runSeed = seeded.getKey();
-            for (Map.Entry<String, DatasetSplit> entry : seeded.getValue().entrySet()) {
-                String size = entry.getKey();
-                List<ImageRef> train = refsOf(refs, entry.getValue().train());
-                List<ImageRef> val = refsOf(refs, entry.getValue().val());
-                List<ImageRef> test = refsOf(refs, entry.getValue().test());
-                Map<Boolean, byte[]> feHeads = new HashMap<>();
-                for (Strategy strategy : Strategy.trainingPlan(requested)) {
-                    AugmentationPlan plan = strategy.augmented() ? augmentation : AugmentationPlan.NONE;
-                    ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
-                    EpochListener listener = (stats, max) -> bar.update(stats.epoch(), max, String.format(Locale.ROOT,
-                            "loss %.3f val %.3f acc %.3f", stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
-                    String name = size + "-" + strategy.id() + "-seed" + runSeed;
-                    // a restarted study resumes each run after its last finished epoch
-                    Path progress = out.resolve("checkpoints").resolve(name + ".progress");
-                    RunOutcome outcome = engine.train(strategy, new RunParts(train, val, index.classes().size()),
-                            TrainingSettings.of(strategy, runSeed).withMaxEpochs(strategy.fineTuning() ? ftEpochs : feEpochs),
-                            plan, strategy.fineTuning() ? feHeads.get(strategy.augmented()) : null, listener, progress);
-                    if (!strategy.fineTuning()) {
-                        feHeads.put(strategy.augmented(), outcome.tailWeights());
-                    }
-                    ClassificationMetrics metrics = engine.evaluate(strategy.fineTuning(), outcome.tailWeights(), test,
-                            index.classes().size());
-                    bar.finish(String.format(Locale.ROOT, "micro-F1 %.4f macro-F1 %.4f, %d epochs (best %d)",
-                            metrics.microF1(), metrics.macroF1(), outcome.history().epochs().size(),
-                            outcome.history().bestEpoch()));
-                    Path checkpoint = Checkpoint.write(out.resolve("checkpoints"), name, new Checkpoint(
-                            Checkpoint.FORMAT_VERSION, strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(),
-                            engine.imageSize(), index.classes(), outcome.augmentationMode(), outcome.history(), null, null),
-                            outcome.tailWeights());
-                    if (requested.contains(strategy)) {
-                        // how uncertain this one run's score is, from its test images alone
-                        Bootstrap.Interval interval = Bootstrap.microF1(
-                                (int) Math.round(metrics.microF1() * metrics.samples()), metrics.samples(), runSeed);
-                        results.add(new StudyReport.RunResult(size, strategy.id(), outcome.trainImages(),
-                                outcome.valImages(), metrics.samples(), metrics.microF1(),
-                                metrics.macroF1(), metrics.topKAccuracy()[1],
-                                outcome.history().epochs().size(), outcome.history().bestEpoch(),
-                                outcome.history().stoppedEarly(), outcome.trainSeconds(), outcome.augmentationMode(),
-                                outcome.history().keptWeights(), out.relativize(checkpoint).toString(), runSeed,
-                                interval.low(), interval.high()));
-                        // the report grows run by run, so a long study shows its results as they come
-                        writeReport(index, engine, start, backboneSeconds, results, sizeNames, requested);
+                long runSeed = seeded.getKey();
+                for (Map.Entry<String, DatasetSplit> entry : seeded.getValue().entrySet()) {
+                    String size = entry.getKey();
+                    List<ImageRef> train = refsOf(refs, entry.getValue().train());
+                    List<ImageRef> val = refsOf(refs, entry.getValue().val());
+                    List<ImageRef> test = refsOf(refs, entry.getValue().test());
+                    Map<Boolean, byte[]> feHeads = new HashMap<>();
+                    for (Strategy strategy : Strategy.trainingPlan(requested)) {
+                        AugmentationPlan plan = strategy.augmented() ? augmentation : AugmentationPlan.NONE;
+                        ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
+                        EpochListener listener = (stats, max) -> bar.update(stats.epoch(), max, String.format(Locale.ROOT,
+                                "loss %.3f val %.3f acc %.3f", stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
+                        String name = size + "-" + strategy.id() + "-seed" + runSeed;
+                        // a restarted study resumes each run after its last finished epoch
+                        Path progress = out.resolve("checkpoints").resolve(name + ".progress");
+                        RunOutcome outcome = engine.train(strategy, new RunParts(train, val, index.classes().size()),
+                                TrainingSettings.of(strategy, runSeed).withMaxEpochs(strategy.fineTuning() ? ftEpochs : feEpochs),
+                                plan, strategy.fineTuning() ? feHeads.get(strategy.augmented()) : null, listener, progress);
+                        if (!strategy.fineTuning()) {
+                            feHeads.put(strategy.augmented(), outcome.tailWeights());
+                        }
+                        ClassificationMetrics metrics = engine.evaluate(strategy.fineTuning(), outcome.tailWeights(), test,
+                                index.classes().size());
+                        bar.finish(String.format(Locale.ROOT, "micro-F1 %.4f macro-F1 %.4f, %d epochs (best %d)",
+                                metrics.microF1(), metrics.macroF1(), outcome.history().epochs().size(),
+                                outcome.history().bestEpoch()));
+                        Path checkpoint = Checkpoint.write(out.resolve("checkpoints"), name, new Checkpoint(
+                                Checkpoint.FORMAT_VERSION, strategy.id(), Backbone.RESNET50.id(), engine.weightsSha256(),
+                                engine.imageSize(), index.classes(), outcome.augmentationMode(), outcome.history(), null, null),
+                                outcome.tailWeights());
+                        if (requested.contains(strategy)) {
+                            // how uncertain this one run's score is, from its test images alone
+                            Bootstrap.Interval interval = Bootstrap.microF1(
+                                    (int) Math.round(metrics.microF1() * metrics.samples()), metrics.samples(), runSeed);
+                            results.add(new StudyReport.RunResult(size, strategy.id(), outcome.trainImages(),
+                                    outcome.valImages(), metrics.samples(), metrics.microF1(),
+                                    metrics.macroF1(), metrics.topKAccuracy()[1],
+                                    outcome.history().epochs().size(), outcome.history().bestEpoch(),
+                                    outcome.history().stoppedEarly(), outcome.trainSeconds(), outcome.augmentationMode(),
+                                    outcome.history().keptWeights(), out.relativize(checkpoint).toString(), runSeed,
+                                    interval.low(), interval.high()));
+                            // the report grows run by run, so a long study shows its results as they come
+                            writeReport(index, engine, start, backboneSeconds, results, sizeNames, requested);
+                        }
                     }
                 }
-            }
             }
             if (!engine.undecodable().isEmpty()) {
                 console.printf("%d image(s) could not be decoded and were skipped%n", engine.undecodable().size());

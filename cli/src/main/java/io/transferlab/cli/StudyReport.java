@@ -96,10 +96,6 @@ final class StudyReport {
                 runs.stream().mapToInt(RunResult::trainImages).average().orElseThrow()));
     }
 
-    static String markdown(Study study, List<String> sizes, List<String> strategies) {
-        return markdown(study, sizes, strategies, null);
-    }
-
     static String markdown(Study study, List<String> sizes, List<String> strategies, List<Double> targets) {
         StringBuilder md = new StringBuilder();
         md.append("# TransferLab study\n\n");

@@ -114,13 +114,9 @@ public final class HeadTrainer {
 
         @Override
         public BatchScore train(NDManager scope, NDArray x, int[] labels) {
-            float[] y = new float[labels.length];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = labels[i];
-            }
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                NDArray loss = LOSS.evaluate(new NDList(scope.create(y)), new NDList(logits));
+                NDArray loss = LOSS.evaluate(new NDList(labelArray(scope, labels)), new NDList(logits));
                 collector.backward(loss);
                 step(trainer);
                 return new BatchScore(loss.getFloat(), countCorrect(logits.argMax(1).toLongArray(), labels));
@@ -318,11 +314,7 @@ public final class HeadTrainer {
                 NDArray logits = steps.logits(source.inputs(scope, batch, 0));
                 logits.attach(scope);
                 int[] labels = labels(source, batch);
-                float[] y = new float[labels.length];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = labels[i];
-                }
-                NDArray loss = LOSS.evaluate(new NDList(scope.create(y)), new NDList(logits));
+                NDArray loss = LOSS.evaluate(new NDList(labelArray(scope, labels)), new NDList(logits));
                 lossSum += loss.getFloat() * batch.length;
                 correct += countCorrect(logits.argMax(1).toLongArray(), labels);
             }
@@ -354,6 +346,15 @@ public final class HeadTrainer {
             labels[i] = source.label(batch[i]);
         }
         return labels;
+    }
+
+    /** Labels as the loss takes them: one float per row. */
+    private static NDArray labelArray(NDManager manager, int[] labels) {
+        float[] y = new float[labels.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = labels[i];
+        }
+        return manager.create(y);
     }
 
     private static int countCorrect(long[] predicted, int[] labels) {
