@@ -55,6 +55,7 @@ JSON
   log "starting dockerd (socket $SOCK, data $DATA_ROOT)"
   nohup "$DOCKERD" --config-file "$ENGINE_DIR/daemon.json" >"$ENGINE_DIR/dockerd.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
+  await_exec "$PIDFILE" dockerd || { tail -n 30 "$ENGINE_DIR/dockerd.log" >&2; die "dockerd exited during start"; }
   for _ in $(seq 1 120); do
     live_pid "$PIDFILE" dockerd >/dev/null || { tail -n 30 "$ENGINE_DIR/dockerd.log" >&2; die "dockerd exited during start"; }
     DOCKER_HOST="unix://$SOCK" docker info >/dev/null 2>&1 && { log "Docker engine ready (pid $(cat "$PIDFILE"))"; return 0; }

@@ -140,6 +140,7 @@ PROPS
   nohup java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$REPO/deploy/local/kafka/log4j2.yaml" \
     -cp "$KAFKA_DIR/libs/*" kafka.Kafka "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/kafka.log" 2>&1 </dev/null &
   echo $! >"$KAFKA_PID"
+  await_exec "$KAFKA_PID" kafka.Kafka || { tail -n 40 "$KAFKA_DIR/kafka.log" >&2; die "Kafka exited during start"; }
   for _ in $(seq 1 120); do
     live_pid "$KAFKA_PID" kafka.Kafka >/dev/null || { tail -n 40 "$KAFKA_DIR/kafka.log" >&2; die "Kafka exited during start"; }
     if port_open "$KAFKA_PORT" && kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" \

@@ -11,6 +11,20 @@ live_pid() { # pidfile pattern
   return 1
 }
 
+# Waits until a process just started in the background has exec'd into what its PID file expects. Right after
+# `cmd &`, $! is a forked copy of this shell (its cmdline is the script's) until nohup/java/dockerd exec: a
+# live_pid check in that instant reads "exited" (a CI run failed so, with an empty log). Fails when it dies.
+await_exec() { # pidfile pattern
+  local pid
+  pid="$(head -n1 "$1" | tr -dc '0-9')"
+  for _ in $(seq 1 100); do
+    live_pid "$1" "$2" >/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
 # Stops one process by its PID: the signal (TERM by default), up to 30 s, then KILL.
 stop_pid() { # pid [signal]
   kill "-${2:-TERM}" "$1" 2>/dev/null || return 0

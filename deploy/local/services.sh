@@ -33,6 +33,8 @@ start() {
     nohup java ${TRANSFERLAB_SERVICE_JAVA_OPTS:--Xmx2g} -Dai.djl.offline=true -Dquarkus.http.port="${PORTS[$svc]}" \
       -jar "$jar" >"$RUN_DIR/logs/$svc.log" 2>&1 </dev/null &
     echo $! >"$RUN_DIR/pids/$svc.pid"
+    await_exec "$RUN_DIR/pids/$svc.pid" "$svc/target/quarkus-app" \
+      || { tail -n 40 "$RUN_DIR/logs/$svc.log" >&2; die "$svc exited during start"; }
   done
   for svc in "${ORDER[@]}"; do
     for _ in $(seq 1 240); do
