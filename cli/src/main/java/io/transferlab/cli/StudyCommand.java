@@ -157,7 +157,7 @@ final class StudyCommand implements Callable<Integer> {
                     List<ImageRef> train = refsOf(refs, entry.getValue().train());
                     List<ImageRef> val = refsOf(refs, entry.getValue().val());
                     List<ImageRef> test = refsOf(refs, entry.getValue().test());
-                    Map<Boolean, byte[]> feHeads = new HashMap<>();
+                    Map<Strategy, byte[]> baseHeads = new HashMap<>();
                     for (Strategy strategy : Strategy.trainingPlan(requested)) {
                         AugmentationPlan plan = strategy.augmented() ? augmentation : AugmentationPlan.NONE;
                         ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
@@ -168,9 +168,9 @@ final class StudyCommand implements Callable<Integer> {
                         Path progress = out.resolve("checkpoints").resolve(name + ".progress");
                         RunOutcome outcome = engine.train(strategy, new RunParts(train, val, index.classes().size()),
                                 TrainingSettings.of(strategy, runSeed).withMaxEpochs(strategy.fineTuning() ? ftEpochs : feEpochs),
-                                plan, strategy.fineTuning() ? feHeads.get(strategy.augmented()) : null, listener, progress);
+                                plan, strategy.fineTuning() ? baseHeads.get(strategy.base()) : null, listener, progress);
                         if (!strategy.fineTuning()) {
-                            feHeads.put(strategy.augmented(), outcome.tailWeights());
+                            baseHeads.put(strategy, outcome.tailWeights());
                         }
                         ClassificationMetrics metrics = engine.evaluate(strategy.fineTuning(), outcome.tailWeights(), test,
                                 index.classes().size());

@@ -83,6 +83,13 @@ final class StudyReport {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), study);
         Files.writeString(out.resolve("report.md"), markdown(study, sizeOrder, strategyOrder, targets));
         Files.writeString(out.resolve("micro-f1.svg"), chart(study, sizeOrder, strategyOrder));
+        Map<String, LearningCurveFit> fits = fits(study, sizeOrder, strategyOrder);
+        Path curves = out.resolve("learning-curve.svg");
+        if (fits.isEmpty()) {
+            Files.deleteIfExists(curves);
+        } else {
+            Files.writeString(curves, learningCurveChart(study, sizeOrder, fits));
+        }
     }
 
     /** The runs of a size and strategy over their seeds, summarised; empty when there are none. */
@@ -138,7 +145,11 @@ final class StudyReport {
                 }
             }
         }
-        md.append("\nKept weights: those of the epoch with the lowest validation loss (early stopping, patience 10).\n");
+        md.append("\nKept weights: those of the epoch with the lowest validation loss (early stopping, patience 10); for"
+                + " `lp` the L2 strength with the best validation accuracy (its \"epochs\" are the strengths tried).\n");
+        md.append("\n## Strategies\n\n");
+        strategies.forEach(id -> md.append("- `").append(id).append("`: ")
+                .append(io.transferlab.core.study.Strategy.of(id).description()).append('\n'));
         if (sizes.size() > 1) {
             String reference = sizes.get(0);
             md.append("\n## F1 decrease against training-set decrease (relative to ").append(reference).append(")\n\n");
@@ -185,16 +196,10 @@ final class StudyReport {
                                List<Double> targets) {
         List<String> lines = new ArrayList<>();
         List<String> answers = new ArrayList<>();
-        for (String strategy : strategies) {
-            List<LearningCurveFit.Point> points = new ArrayList<>();
-            for (String size : sizes) {
-                find(study, size, strategy).ifPresent(sum -> points.add(LearningCurveFit.Point.of(
-                        sum.trainImages() / study.classes(), sum.microF1())));
-            }
-            if (points.stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).distinct().count() < 3) {
-                continue;
-            }
-            LearningCurveFit fit = LearningCurveFit.fit(points, study.seed());
+        for (Map.Entry<String, LearningCurveFit> fitted : fits(study, sizes, strategies).entrySet()) {
+            String strategy = fitted.getKey();
+            LearningCurveFit fit = fitted.getValue();
+            List<LearningCurveFit.Point> points = fit.points();
             LearningCurveFit.Curve c = fit.curve();
             double[][] p = fit.parameterIntervals();
             lines.add(String.format(Locale.ROOT, "| %s | %d | %.4f (%.4f – %.4f) | %.4f | %.3f | %.4f | %.4f |", strategy,
@@ -214,11 +219,28 @@ final class StudyReport {
         }
         md.append("## How many labelled images per class?\n\n");
         answers.forEach(a -> md.append("- ").append(a).append('\n'));
+        md.append("\n![learning curves: seeds' means with their 95 % interval, and the fitted curves](learning-curve.svg)\n");
         md.append("\nFitted F1(n) = a − b·n^(−c) (n: training images per class; points weighted by the seeds' standard"
                 + " error; intervals from 400 bootstrap refits):\n\n| strategy | sizes | plateau a (95 %) | b | c | R² | RMSE |\n"
                 + "|---|---:|---|---:|---:|---:|---:|\n");
         lines.forEach(l -> md.append(l).append('\n'));
         md.append('\n');
+    }
+
+    /** The inverse power law of each strategy measured at three sizes or more, in strategy order. */
+    static Map<String, LearningCurveFit> fits(Study study, List<String> sizes, List<String> strategies) {
+        Map<String, LearningCurveFit> fits = new LinkedHashMap<>();
+        for (String strategy : strategies) {
+            List<LearningCurveFit.Point> points = new ArrayList<>();
+            for (String size : sizes) {
+                find(study, size, strategy).ifPresent(sum -> points.add(LearningCurveFit.Point.of(
+                        sum.trainImages() / study.classes(), sum.microF1())));
+            }
+            if (points.stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).distinct().count() >= 3) {
+                fits.put(strategy, LearningCurveFit.fit(points, study.seed()));
+            }
+        }
+        return fits;
     }
 
     static String answer(String strategy, LearningCurveFit.Estimate e) {
@@ -234,9 +256,96 @@ final class StudyReport {
         };
     }
 
+    private static final String[] COLOURS = {"#4e79a7", "#f28e2b", "#76b7b2", "#e15759", "#59a14f", "#b07aa1"};
+
+    /**
+     * Learning curves: micro-F1 against training images per class (log₂ axis); per strategy the seeds' means with
+     * their 95 % interval (whiskers), the fitted inverse power law (line) and its 95 % bootstrap band (shaded).
+     */
+    static String learningCurveChart(Study study, List<String> sizes, Map<String, LearningCurveFit> fits) {
+        int width = 720, height = 420, left = 56, right = 130, top = 34, bottom = 360;
+        double minN = Double.MAX_VALUE, maxN = 0, minF = 1;
+        for (LearningCurveFit fit : fits.values()) {
+            for (LearningCurveFit.Point p : fit.points()) {
+                minN = Math.min(minN, p.imagesPerClass());
+                maxN = Math.max(maxN, p.imagesPerClass());
+                minF = Math.min(minF, p.meanF1() - 2 * p.standardError());
+            }
+        }
+        double x0 = Math.log(minN) / Math.log(2), x1 = Math.max(x0 + 1, Math.log(maxN) / Math.log(2));
+        double yLow = Math.max(0, Math.floor(minF * 10) / 10);
+        java.util.function.DoubleUnaryOperator px = n -> left + (Math.log(n) / Math.log(2) - x0) / (x1 - x0)
+                * (width - left - right);
+        java.util.function.DoubleUnaryOperator py = f -> bottom - (Math.max(yLow, Math.min(1, f)) - yLow) / (1 - yLow)
+                * (bottom - top);
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
+        svg.append("<title>learning curves: micro-F1 against training images per class</title>\n");
+        for (int t = 0; t <= 10; t++) {
+            double f = yLow + (1 - yLow) * t / 10.0;
+            double y = py.applyAsDouble(f);
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>%n", left, width - right, y, y, left - 6,
+                    y + 4, f));
+        }
+        for (int e = (int) Math.ceil(x0); e <= Math.floor(x1); e++) {
+            double x = px.applyAsDouble(Math.pow(2, e));
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>"
+                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x, x, top, bottom, x, bottom + 16,
+                    1 << e));
+        }
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">training images per class"
+                + " (log scale)</text>%n", (left + width - right) / 2, bottom + 34));
+        int s = 0;
+        for (Map.Entry<String, LearningCurveFit> entry : fits.entrySet()) {
+            String colour = COLOURS[s % COLOURS.length];
+            LearningCurveFit fit = entry.getValue();
+            StringBuilder line = new StringBuilder();
+            StringBuilder upper = new StringBuilder();
+            StringBuilder lower = new StringBuilder();
+            for (int i = 0; i <= 60; i++) {
+                double n = Math.pow(2, x0 + (x1 - x0) * i / 60.0);
+                double x = px.applyAsDouble(n);
+                double[] band = fit.band(n);
+                line.append(String.format(Locale.ROOT, "%s%.1f,%.1f", i == 0 ? "" : " ", x,
+                        py.applyAsDouble(fit.curve().f1(n))));
+                upper.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, py.applyAsDouble(band[1])));
+                lower.insert(0, String.format(Locale.ROOT, "%.1f,%.1f ", x, py.applyAsDouble(band[0])));
+            }
+            svg.append(String.format(Locale.ROOT, "<polygon points=\"%s%s\" fill=\"%s\" fill-opacity=\"0.15\" stroke=\"none\"/>%n",
+                    upper, lower.toString().trim(), colour));
+            svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
+                    line, colour));
+            for (String size : sizes) {
+                Optional<Summary> sum = find(study, size, entry.getKey());
+                if (sum.isEmpty()) {
+                    continue;
+                }
+                double n = sum.get().trainImages() / study.classes();
+                double x = px.applyAsDouble(n);
+                SeedSummary f1 = sum.get().microF1();
+                double mean = f1.mean();
+                double lo = f1.seeds() > 1 ? f1.low() : mean, hi = f1.seeds() > 1 ? f1.high() : mean;
+                svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+                                + "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s %s (%.1f a class): "
+                                + "%.4f over %d seed(s)</title></circle>%n", x, x, py.applyAsDouble(lo), py.applyAsDouble(hi),
+                        colour, x, py.applyAsDouble(mean), colour, entry.getKey(), size, n, mean, f1.seeds()));
+            }
+            LearningCurveFit.Curve c = fit.curve();
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                            + "<text x=\"%d\" y=\"%d\">%s (a = %.3f)</text>%n", width - right + 10, top + 20 * s, colour,
+                    width - right + 26, top + 20 * s + 10, entry.getKey(), c.a()));
+            s++;
+        }
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\">micro-F1 against training images per class:"
+                + " seeds' means (95 %% interval), fitted a − b·n^(−c) and its 95 %% band</text>%n", left));
+        return svg.append("</svg>\n").toString();
+    }
+
     /** A grouped bar chart: micro-F1 per size (groups) and strategy (bars). */
     static String chart(Study study, List<String> sizes, List<String> strategies) {
-        String[] colours = {"#4e79a7", "#f28e2b", "#76b7b2", "#e15759"};
+        String[] colours = COLOURS;
         int width = 640, height = 360, left = 50, bottom = 300, top = 30;
         double groupWidth = (width - left - 20) / (double) Math.max(1, sizes.size());
         double barWidth = groupWidth * 0.8 / Math.max(1, strategies.size());

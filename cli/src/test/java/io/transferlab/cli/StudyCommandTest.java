@@ -136,14 +136,14 @@ class StudyCommandTest {
         Path data = TestImages.imageFolder(dir.resolve("data"), 2, 12);
         Path out = dir.resolve("curve");
         String[] common = {"study", "--data", data.toString(), "--preset", "learning-curve", "--sizes", "k1,k2,k4",
-                "--strategies", "fe", "--fe-epochs", "2", "--weights", weights.toString(),
+                "--strategies", "fe,lp", "--fe-epochs", "2", "--weights", weights.toString(),
                 "--cache", dir.resolve("cache").toString(), "--out", out.toString()};
 
         CliRun run = CliRun.of(common);
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         // the preset's default: three seeds from --seed (42), each size and strategy once per seed
-        assertThat(results.path("runs")).hasSize(9);
+        assertThat(results.path("runs")).hasSize(18);
         assertThat(results.path("runs")).extracting(r -> r.path("seed").asLong()).containsOnly(42L, 43L, 44L);
         for (JsonNode r : results.path("runs")) {
             assertThat(r.path("microF1Low").asDouble()).isLessThanOrEqualTo(r.path("microF1").asDouble());
@@ -154,6 +154,18 @@ class StudyCommandTest {
                 .containsPattern("\\| fe \\| 3 \\| [0-9.]+ \\(")   // the fit's row: 3 sizes, the plateau and its interval
                 .containsPattern("micro-F1 0\\.[0-9]{3}");          // an answer sentence
         assertThat(report).contains("| k4 | fe | 3 |");         // the seeds' summary of a size
+        assertThat(report).containsPattern("\\| lp \\| 3 \\| [0-9.]+ \\(").contains("- `lp`: linear probe");
+        for (JsonNode r : results.path("runs")) {
+            if (r.path("strategy").asText().equals("lp")) {
+                assertThat(r.path("keptWeights").asText()).startsWith("l2=");
+            }
+        }
+        // the figure: per strategy a fitted curve with its band, and a point per size
+        String curves = Files.readString(out.resolve("learning-curve.svg"));
+        assertThat(curves).contains("<svg").contains("fe (a = ").contains("lp (a = ");
+        assertThat(curves.split("<polyline", -1)).hasSize(3);
+        assertThat(curves.split("<circle", -1)).hasSize(7);
+        assertThat(report).contains("](learning-curve.svg)");
 
         assertThat(CliRun.of(concat(common, "--target-f1", "1.5")).err())
                 .contains("--target-f1 values must be between 0 and 1");

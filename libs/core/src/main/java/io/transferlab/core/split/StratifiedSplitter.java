@@ -80,7 +80,9 @@ public final class StratifiedSplitter {
         if (size.kind() == TrainingSize.Kind.PER_CLASS) {
             int nTest = Math.max(1, (int) Math.round(n * size.testFraction()));
             int nVal = Math.max(1, (int) Math.round(n * size.valFraction()));
-            return n - nTest - nVal >= size.perClass() ? new int[]{size.perClass(), nTest, nVal} : null;
+            int left = n - nTest - nVal;
+            int nTrain = size.perClass() == TrainingSize.ALL ? left : size.perClass();
+            return nTrain >= 1 && left >= nTrain ? new int[]{nTrain, nTest, nVal} : null;
         }
         int nTrain = (int) Math.round(n * size.trainFraction());
         int nTest = (int) Math.round(n * size.testFraction());

@@ -20,8 +20,9 @@ public final class StudyPreset {
     public static final StudyPreset OFFICIAL = new StudyPreset("official", List.of(TrainingSize.official()));
 
     /**
-     * k training images per class for k in {1, 2, 4, 8, 16, 32}; 10% of each class is held out for test and 5%
-     * for validation (at least one each), the same for every k of a seed, so the curve compares like with like.
+     * k training images per class for k in {1, 2, 4, 8, 16, 32}, and all the rest ("all": where the curve ends,
+     * which tells a fit where its plateau is); 10% of each class is held out for test and 5% for validation (at
+     * least one each), the same for every k of a seed, so the curve compares like with like.
      */
     public static final StudyPreset LEARNING_CURVE = new StudyPreset("learning-curve", List.of(
             TrainingSize.perClass("k1", 1, 0.10, 0.05),
@@ -29,7 +30,8 @@ public final class StudyPreset {
             TrainingSize.perClass("k4", 4, 0.10, 0.05),
             TrainingSize.perClass("k8", 8, 0.10, 0.05),
             TrainingSize.perClass("k16", 16, 0.10, 0.05),
-            TrainingSize.perClass("k32", 32, 0.10, 0.05)));
+            TrainingSize.perClass("k32", 32, 0.10, 0.05),
+            TrainingSize.allPerClass("all", 0.10, 0.05)));
 
     private static final Map<String, StudyPreset> PRESETS = Map.of(
             SEED_2020.name, SEED_2020, OFFICIAL.name, OFFICIAL, LEARNING_CURVE.name, LEARNING_CURVE);

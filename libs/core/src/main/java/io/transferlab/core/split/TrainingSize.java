@@ -7,7 +7,7 @@ package io.transferlab.core.split;
  *       validation gets the rest — the seed's Large / Medium / Small;</li>
  *   <li>{@link Kind#PER_CLASS}: {@code perClass} training images per class, after a test part of
  *       {@code testFraction} and a validation part of {@code valFraction} of each class (at least one each) —
- *       learning curves; the same seed gives nested training sets;</li>
+ *       learning curves; the same seed gives nested training sets; {@link #ALL} takes every image left;</li>
  *   <li>{@link Kind#OFFICIAL}: the dataset's own split (Oxford-102's setid.mat).</li>
  * </ul>
  */
@@ -15,6 +15,9 @@ public record TrainingSize(String name, Kind kind, double trainFraction, double 
                            int perClass) {
 
     public enum Kind { FRACTIONS, PER_CLASS, OFFICIAL }
+
+    /** {@code perClass} for "every image of the class that is not test or validation" (a learning curve's end). */
+    public static final int ALL = Integer.MAX_VALUE;
 
     public TrainingSize {
         if (name == null || name.isBlank()) {
@@ -35,6 +38,11 @@ public record TrainingSize(String name, Kind kind, double trainFraction, double 
 
     public static TrainingSize perClass(String name, int k, double test, double val) {
         return new TrainingSize(name, Kind.PER_CLASS, 0, test, val, k);
+    }
+
+    /** Every image of each class after the test and validation parts: the end of a learning curve. */
+    public static TrainingSize allPerClass(String name, double test, double val) {
+        return new TrainingSize(name, Kind.PER_CLASS, 0, test, val, ALL);
     }
 
     public static TrainingSize official() {

@@ -3,23 +3,38 @@ package io.transferlab.core.study;
 import java.util.Arrays;
 import java.util.List;
 
-/** The seed's four ways of reusing an ImageNet network. */
+/**
+ * The ways of reusing an ImageNet network: the seed's four, and the linear probe a practitioner tries next.
+ */
 public enum Strategy {
     /** Feature extraction: frozen base, global average pool, softmax dense head. */
-    FE("fe", false, false),
+    FE("fe", false, false, null,
+            "feature extraction: frozen ResNet50, global average pool, a softmax dense head trained with Adam 1e-4"),
     /** Fine-tuning: starts from the trained FE head, last block unfrozen. */
-    FT("ft", true, false),
-    FE_AUG("fe-aug", false, true),
-    FT_AUG("ft-aug", true, true);
+    FT("ft", true, false, "fe",
+            "fine-tuning: the last residual unit (res5c) and the head, from fe's trained head, Adam 1e-5"),
+    FE_AUG("fe-aug", false, true, null, "fe on augmented views of the training images (the seed's augmentation)"),
+    FT_AUG("ft-aug", true, true, "fe-aug", "ft on augmented views, starting from fe-aug's head"),
+    /**
+     * Linear probe: L2-regularised multinomial logistic regression on the standardised pooled features, solved to
+     * convergence for each strength of a grid; the strength with the best validation accuracy is kept.
+     */
+    LP("lp", false, false, null,
+            "linear probe: L2-regularised logistic regression on standardised pooled features (L-BFGS to"
+                    + " convergence), the L2 strength chosen on the validation part");
 
     private final String id;
     private final boolean fineTuning;
     private final boolean augmented;
+    private final String baseId;
+    private final String description;
 
-    Strategy(String id, boolean fineTuning, boolean augmented) {
+    Strategy(String id, boolean fineTuning, boolean augmented, String baseId, String description) {
         this.id = id;
         this.fineTuning = fineTuning;
         this.augmented = augmented;
+        this.baseId = baseId;
+        this.description = description;
     }
 
     public String id() {
@@ -43,22 +58,28 @@ public enum Strategy {
         return Arrays.stream(values()).map(Strategy::id).toList();
     }
 
+    /** One sentence on what the strategy trains and how (the report and README show it). */
+    public String description() {
+        return description;
+    }
+
+    /** Whether this strategy fits a linear probe (a convex solve) rather than running epochs of Adam. */
+    public boolean linearProbe() {
+        return this == LP;
+    }
+
     /**
-     * The order runs train in: each fine-tuning starts from the head its feature-extraction run trained, so that
-     * run comes first, and is added when only the fine-tuning was asked for.
+     * The order runs train in: each fine-tuning starts from the head its base run trained, so that run comes
+     * first, and is added when only the fine-tuning was asked for.
      */
     public static List<Strategy> trainingPlan(List<Strategy> requested) {
         return Arrays.stream(values())
-                .filter(s -> requested.contains(s) || (!s.fineTuning && requested.contains(fineTuningOf(s))))
+                .filter(s -> requested.contains(s) || requested.stream().anyMatch(r -> r.base() == s && r != s))
                 .toList();
     }
 
-    private static Strategy fineTuningOf(Strategy featureExtraction) {
-        return featureExtraction.augmented ? FT_AUG : FT;
-    }
-
-    /** The feature-extraction run a fine-tuning starts from. */
+    /** The run a fine-tuning starts from (itself for the others). */
     public Strategy base() {
-        return fineTuning ? (augmented ? FE_AUG : FE) : this;
+        return baseId == null ? this : of(baseId);
     }
 }

@@ -30,7 +30,8 @@ class PresetsTest {
         for (String k : StudyPreset.LEARNING_CURVE.sizeNames()) {
             TrainingSize size = StudyPreset.LEARNING_CURVE.size(k);
             DatasetSplit split = StratifiedSplitter.split(index, size, 5);
-            assertThat(split.train()).hasSize(3 * size.perClass());
+            // "all" is every image left after test (4) and validation (2): 34 of 40
+            assertThat(split.train()).hasSize(3 * (size.perClass() == TrainingSize.ALL ? 34 : size.perClass()));
             assertThat(split.test()).hasSize(3 * 4);   // 10% of 40
             assertThat(split.val()).hasSize(3 * 2);    // 5% of 40
             if (previous != null) {
@@ -67,6 +68,9 @@ class PresetsTest {
         assertThat(firstTen.train()).hasSize(100).allMatch(i -> i.label() < 10);
         DatasetSplit k32 = StratifiedSplitter.split(index, StudyPreset.LEARNING_CURVE.size("k32"), 1);
         assertThat(k32.train()).hasSize(32 * 102);
+        DatasetSplit all = StratifiedSplitter.split(index, StudyPreset.LEARNING_CURVE.size("all"), 1);
+        assertThat(all.train().size() + all.val().size() + all.test().size()).isEqualTo(8189);
+        assertThat(all.train()).containsAll(k32.train());
     }
 
     @Test
@@ -74,7 +78,7 @@ class PresetsTest {
         DatasetIndex index = DatasetScanner.scan(TestImages.imageFolder(dir, 2, 10));
         assertThatThrownBy(() -> StratifiedSplitter.split(index, TrainingSize.official(), 0))
                 .isInstanceOf(DatasetScanException.class).hasMessageContaining("needs the Oxford-102 layout");
-        assertThat(StudyPreset.named("learning-curve").sizeNames()).containsExactly("k1", "k2", "k4", "k8", "k16", "k32");
+        assertThat(StudyPreset.named("learning-curve").sizeNames()).containsExactly("k1", "k2", "k4", "k8", "k16", "k32", "all");
         assertThat(List.of(StudyPreset.named("official").size("official").kind())).containsExactly(TrainingSize.Kind.OFFICIAL);
     }
 }

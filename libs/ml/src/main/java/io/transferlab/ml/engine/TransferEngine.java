@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
 import io.transferlab.core.metrics.ClassificationMetrics;
 import io.transferlab.core.study.Backbone;
 import io.transferlab.core.study.Protocol;
@@ -22,6 +23,7 @@ import io.transferlab.ml.train.BatchSource;
 import io.transferlab.ml.train.EpochListener;
 import io.transferlab.ml.train.EpochStats;
 import io.transferlab.ml.train.HeadTrainer;
+import io.transferlab.ml.train.LinearProbe;
 import io.transferlab.ml.train.TailBlocks;
 import io.transferlab.ml.train.TrainingHistory;
 import io.transferlab.ml.train.TrainingSettings;
@@ -41,7 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The seed's four strategies on Keras' ResNet50, computing each frozen activation once.
+ * The seed's four strategies and the linear probe on Keras' ResNet50, computing each frozen activation once.
  *
  * <p>The frozen part of the network is a pure function of the image, so one backbone pass (its inference form,
  * {@link FoldedResNet50}) stores, per image, the pooled features (fp32, what feature extraction trains from) and —
@@ -292,6 +294,9 @@ public final class TransferEngine implements AutoCloseable {
             throw new IllegalArgumentException("no decodable " + (train.isEmpty() ? "training" : "validation")
                     + " image is left: " + undecodable.size() + " image(s) could not be decoded");
         }
+        if (strategy.linearProbe()) {
+            return linearProbe(strategy, train, val, parts.classes(), listener);
+        }
         List<String> viewIds = new ArrayList<>();
         if (augmentation.mode().equals(MODE_VIEWS)) {
             for (int v = 0; v < augmentation.views(); v++) {
@@ -337,6 +342,27 @@ public final class TransferEngine implements AutoCloseable {
         } finally {
             open.forEach(FeatureCache::close);
         }
+    }
+
+    /**
+     * The linear probe on the identity view's pooled features: a convex solve per L2 strength, no epochs of Adam,
+     * nothing to resume (a solve takes seconds), the same head as feature extraction's.
+     */
+    private RunOutcome linearProbe(Strategy strategy, List<ImageRef> train, List<ImageRef> val, int classes,
+                                   EpochListener listener) {
+        try (NDManager runManager = manager.newSubManager()) {
+            Linear head = TailBlocks.head(runManager, classes);
+            LinearProbe.Result result = LinearProbe.fit(head, pooledFeatures(runManager, train), labels(train),
+                    pooledFeatures(runManager, val), labels(val), classes, listener);
+            TrainingHistory history = result.history();
+            double seconds = history.epochs().stream().mapToDouble(EpochStats::seconds).sum();
+            return new RunOutcome(strategy.id(), train.size(), val.size(), history, seconds, MODE_NONE,
+                    HeadTrainer.snapshot(head));
+        }
+    }
+
+    private static int[] labels(List<ImageRef> images) {
+        return images.stream().mapToInt(ImageRef::label).toArray();
     }
 
     /** Pooled features of every view of these images, read once into one tensor of the run. */

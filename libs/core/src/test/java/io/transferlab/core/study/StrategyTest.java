@@ -1,0 +1,34 @@
+package io.transferlab.core.study;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StrategyTest {
+
+    @Test
+    void aFineTuningBringsItsBaseRunAndTheProbeBringsNothing() {
+        assertThat(Strategy.trainingPlan(List.of(Strategy.FT))).containsExactly(Strategy.FE, Strategy.FT);
+        assertThat(Strategy.trainingPlan(List.of(Strategy.FT_AUG, Strategy.LP)))
+                .containsExactly(Strategy.FE_AUG, Strategy.FT_AUG, Strategy.LP);
+        assertThat(Strategy.trainingPlan(List.of(Strategy.LP, Strategy.FT))).containsExactly(Strategy.FE, Strategy.FT,
+                Strategy.LP);
+        assertThat(Strategy.LP.base()).isEqualTo(Strategy.LP);
+        assertThat(Strategy.FT_AUG.base()).isEqualTo(Strategy.FE_AUG);
+        assertThat(Strategy.LP.linearProbe()).isTrue();
+        assertThat(Strategy.LP.fineTuning()).isFalse();
+    }
+
+    @Test
+    void everyStrategyIsDescribedAndUnknownOnesAreNamed() {
+        for (Strategy s : Strategy.values()) {
+            assertThat(s.description()).isNotBlank();
+            assertThat(Strategy.of(s.id())).isEqualTo(s);
+        }
+        assertThatThrownBy(() -> Strategy.of("svm")).hasMessageContaining("unknown strategy 'svm'")
+                .hasMessageContaining("lp");
+    }
+}
