@@ -2,8 +2,8 @@
 // refreshed live from /studies/{id}/events (Server-Sent Events) while the study runs.
 'use strict';
 
-const STRATEGIES = ['fe', 'ft', 'fe-aug', 'ft-aug'];
-const COLOURS = {'fe': '#4e79a7', 'ft': '#f28e2b', 'fe-aug': '#76b7b2', 'ft-aug': '#e15759'};
+const STRATEGIES = ['fe', 'ft', 'fe-aug', 'ft-aug', 'lp'];
+const COLOURS = {'fe': '#4e79a7', 'ft': '#f28e2b', 'fe-aug': '#76b7b2', 'ft-aug': '#e15759', 'lp': '#59a14f'};
 const studyId = new URLSearchParams(location.search).get('study');
 const charts = {};
 
@@ -124,35 +124,72 @@ function renderAugmentation(rows) {
   }, true);
 }
 
-function renderCurve(study, rows) {
-  const isCurve = study.preset === 'learning-curve';
+/**
+ * The learning curves the gateway fitted (study.learningCurves): per strategy the seeds' means with their 95 %
+ * interval, the fitted a − b·n^(−c) and its 95 % bootstrap band; and the answer sentences above everything.
+ */
+function renderCurve(study) {
+  const curves = study.learningCurves || [];
+  const answers = document.getElementById('answers');
+  answers.innerHTML = '';
+  for (const c of curves) {
+    for (const a of c.answers) {
+      const li = document.createElement('li');
+      li.dataset.strategy = c.strategy;
+      li.dataset.flag = a.flag;
+      li.textContent = a.sentence;
+      answers.appendChild(li);
+    }
+  }
+  document.getElementById('answer-section').hidden = curves.length === 0;
+  const isCurve = curves.length > 0;
   document.getElementById('curve-section').hidden = !isCurve;
   if (!isCurve) return;
-  const stats = bySizeAndStrategy(rows);
-  const perClass = size => Number(size.replace(/^k/, ''));
-  const sizes = sizesOf(rows).sort((a, b) => perClass(a) - perClass(b));
+  const fits = document.querySelector('#fits tbody');
+  fits.innerHTML = '';
+  for (const c of curves) {
+    const tr = document.createElement('tr');
+    tr.dataset.strategy = c.strategy;
+    for (const cell of [c.strategy, c.points.length, fmt(c.fit.a) + ' (' + fmt(c.fit.aLow) + ' – ' + fmt(c.fit.aHigh) + ')',
+      fmt(c.fit.b), fmt(c.fit.c, 3), fmt(c.fit.rSquared), fmt(c.fit.rmse)]) {
+      const td = document.createElement('td');
+      td.textContent = cell;
+      tr.appendChild(td);
+    }
+    fits.appendChild(tr);
+  }
+  const colour = s => COLOURS[s] || '#888';
   const series = [];
-  for (const s of STRATEGIES) {
-    const points = sizes.filter(size => stats[size + '|' + s]);
-    if (points.length === 0) continue;
-    series.push({name: s, type: 'line', itemStyle: {color: COLOURS[s]},
-      data: points.map(size => [perClass(size), Number(stats[size + '|' + s].f1.toFixed(4))])});
-    // the spread over seeds: a vertical bar from the lowest to the highest seed
-    series.push({name: s + ' spread', type: 'custom', itemStyle: {color: COLOURS[s]},
+  for (const c of curves) {
+    // the fit's band: one polygon through the upper edge and back along the lower one
+    series.push({name: c.strategy + ' band', type: 'custom', silent: true, data: [[c.curve[0].imagesPerClass, c.curve[0].f1]],
+      renderItem: (params, api) => ({type: 'polygon', style: {fill: colour(c.strategy), opacity: 0.15},
+        shape: {points: c.curve.map(p => api.coord([p.imagesPerClass, p.high]))
+          .concat(c.curve.slice().reverse().map(p => api.coord([p.imagesPerClass, p.low])))}})});
+    series.push({name: c.strategy, type: 'line', showSymbol: false, smooth: false, itemStyle: {color: colour(c.strategy)},
+      lineStyle: {width: 2}, data: c.curve.map(p => [p.imagesPerClass, Number(p.f1.toFixed(4))])});
+    series.push({name: c.strategy + ' seeds', type: 'scatter', itemStyle: {color: colour(c.strategy)}, symbolSize: 8,
+      data: c.points.map(p => [p.imagesPerClass, Number(p.meanF1.toFixed(4)), p.size, p.seeds])});
+    // the seeds' 95 % interval of each mean: a vertical whisker
+    series.push({name: c.strategy + ' interval', type: 'custom', itemStyle: {color: colour(c.strategy)},
       renderItem: (params, api) => {
         const low = api.coord([api.value(0), api.value(1)]);
         const high = api.coord([api.value(0), api.value(2)]);
         return {type: 'group', children: [
-          {type: 'line', shape: {x1: low[0], y1: low[1], x2: high[0], y2: high[1]}, style: {stroke: COLOURS[s], lineWidth: 2}},
-          {type: 'line', shape: {x1: low[0] - 4, y1: low[1], x2: low[0] + 4, y2: low[1]}, style: {stroke: COLOURS[s]}},
-          {type: 'line', shape: {x1: high[0] - 4, y1: high[1], x2: high[0] + 4, y2: high[1]}, style: {stroke: COLOURS[s]}}]};
+          {type: 'line', shape: {x1: low[0], y1: low[1], x2: high[0], y2: high[1]}, style: {stroke: colour(c.strategy), lineWidth: 2}},
+          {type: 'line', shape: {x1: low[0] - 4, y1: low[1], x2: low[0] + 4, y2: low[1]}, style: {stroke: colour(c.strategy)}},
+          {type: 'line', shape: {x1: high[0] - 4, y1: high[1], x2: high[0] + 4, y2: high[1]}, style: {stroke: colour(c.strategy)}}]};
       },
-      data: points.map(size => [perClass(size), stats[size + '|' + s].min, stats[size + '|' + s].max])});
+      data: c.points.map(p => [p.imagesPerClass, p.low, p.high])});
   }
+  const lowest = Math.min(...curves.flatMap(c => c.points.map(p => p.low)));
   chart('chart-curve').setOption({
-    tooltip: {trigger: 'item'}, legend: {data: STRATEGIES.filter(s => rows.some(r => r.strategy === s))},
-    xAxis: {type: 'log', logBase: 2, name: 'images per class'},
-    yAxis: {type: 'value', min: 0, max: 1, name: 'micro-F1'},
+    tooltip: {trigger: 'item', formatter: p => p.seriesType === 'scatter'
+      ? p.seriesName.replace(' seeds', '') + ' ' + p.value[2] + ': ' + p.value[1] + ' over ' + p.value[3] + ' seed(s)'
+      : p.seriesName + ': ' + (Array.isArray(p.value) ? p.value[1] : p.value)},
+    legend: {data: curves.map(c => c.strategy)},
+    xAxis: {type: 'log', logBase: 2, name: 'training images per class'},
+    yAxis: {type: 'value', min: Math.max(0, Math.floor(lowest * 10) / 10), max: 1, name: 'micro-F1'},
     series
   }, true);
 }
@@ -221,7 +258,7 @@ async function refresh() {
   renderF1(rows);
   renderDecrease(rows);
   renderAugmentation(rows);
-  renderCurve(study, rows);
+  renderCurve(study);
   renderVersions(family);
   document.body.dataset.rendered = String(completed(rows).length);
   return study;

@@ -211,7 +211,7 @@ final class StudyReport {
                 targets.forEach(t -> estimates.add(fit.imagesFor(t)));
             }
             for (LearningCurveFit.Estimate e : estimates) {
-                answers.add(answer(strategy, e));
+                answers.add(e.sentence("**" + strategy + "**"));
             }
         }
         if (lines.isEmpty()) {
@@ -241,19 +241,6 @@ final class StudyReport {
             }
         }
         return fits;
-    }
-
-    static String answer(String strategy, LearningCurveFit.Estimate e) {
-        return switch (e.flag()) {
-            case ABOVE_PLATEAU -> String.format(Locale.ROOT, "**%s** does not reach micro-F1 %.3f by its fitted curve"
-                    + " (the target is at or above its plateau).", strategy, e.targetF1());
-            case REACHED_AT_SMALLEST -> String.format(Locale.ROOT, "**%s** reaches micro-F1 %.3f already at the"
-                    + " smallest size measured (%.1f images per class).", strategy, e.targetF1(), e.imagesPerClass());
-            default -> String.format(Locale.ROOT, "To reach micro-F1 %.3f with **%s** you need about **%.0f** images per"
-                            + " class (95 %% interval %.0f – %s)%s.", e.targetF1(), strategy, e.imagesPerClass(), e.low(),
-                    Double.isInfinite(e.high()) ? "∞" : String.format(Locale.ROOT, "%.0f", e.high()),
-                    e.flag() == LearningCurveFit.Flag.EXTRAPOLATED ? ", extrapolated beyond the sizes measured" : "");
-        };
     }
 
     private static final String[] COLOURS = {"#4e79a7", "#f28e2b", "#76b7b2", "#e15759", "#59a14f", "#b07aa1"};

@@ -279,6 +279,45 @@ class StudyResourceTests {
         given().get("/studies/" + UUID.randomUUID() + "/versions").then().statusCode(404);
     }
 
+    @Test
+    void aLearningCurveStudyRunsThreeSeedsByDefaultAndAnswersHowManyImagesPerClass() throws Exception {
+        String dataset = datasetFolder();
+        given().contentType(ContentType.JSON).body(Map.of("datasetPath", dataset, "preset", "learning-curve",
+                "targetF1", List.of(1.2))).post("/studies").then().statusCode(400)
+                .body("error", containsString("'targetF1' values must be between 0 and 1"));
+        String id = post(Map.of("datasetPath", dataset, "preset", "learning-curve", "sizes", List.of("k1", "k2", "k4", "k8"),
+                "strategies", List.of("lp"), "targetF1", List.of(0.8)));
+        given().get("/studies/" + id).then().body("seeds", org.hamcrest.Matchers.contains(42, 43, 44))
+                .body("expectedRuns", equalTo(12)).body("targetF1", org.hamcrest.Matchers.contains(0.8f));
+        // micro-F1 of every size and seed from a known curve, 0.9 − 0.4·k^(−0.8), ± 0.005 between seeds
+        for (int k : new int[]{1, 2, 4, 8}) {
+            for (int seed = 42; seed <= 44; seed++) {
+                SplitManifestPublished set = new SplitManifestPublished(TransferLabEvent.SCHEMA_VERSION,
+                        UUID.randomUUID().toString(), id, UUID.randomUUID().toString(), Instant.now(), "datasets/x", "v1",
+                        "k" + k, seed, 2 * k, 5, 5, 2, "manifests/" + id + "/k" + k + "-" + seed + ".json", "b".repeat(64),
+                        0, List.of("lp"), "resnet50");
+                send(set);
+                send(checkpoint(set, "lp", 12));
+                double f1 = 0.9 - 0.4 * Math.pow(k, -0.8) + (seed - 43) * 0.005;
+                send(EvaluationCompleted.of(id, set.runId(), "lp", f1, f1, f1, 5, "evaluations/lp.json"));
+            }
+        }
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
+                .body("state", equalTo("COMPLETE")).body("learningCurves", hasSize(1)));
+        var curve = given().get("/studies/" + id).then().statusCode(200).extract().jsonPath();
+        assertThat(curve.getString("learningCurves[0].strategy")).isEqualTo("lp");
+        assertThat(curve.getList("learningCurves[0].points.size")).containsExactly("k1", "k2", "k4", "k8");
+        assertThat(curve.getList("learningCurves[0].points.seeds", Integer.class)).containsOnly(3);
+        assertThat(curve.getList("learningCurves[0].points.imagesPerClass", Float.class)).containsExactly(1f, 2f, 4f, 8f);
+        assertThat(curve.getFloat("learningCurves[0].fit.a")).isBetween(0.87f, 0.93f);
+        assertThat(curve.getList("learningCurves[0].curve")).hasSize(49);
+        // 0.9 − 0.4·n^(−0.8) = 0.8 at n = 4^(1/0.8) ≈ 5.66
+        assertThat(curve.getFloat("learningCurves[0].answers[0].imagesPerClass")).isBetween(4.5f, 7f);
+        assertThat(curve.getString("learningCurves[0].answers[0].flag")).isEqualTo("INTERPOLATED");
+        assertThat(curve.getString("learningCurves[0].answers[0].sentence"))
+                .startsWith("To reach micro-F1 0.800 with lp you need about");
+    }
+
     private static CheckpointCreated checkpoint(SplitManifestPublished split, String strategy, int epochs) {
         return CheckpointCreated.of(split.studyId(), split.runId(), strategy, "checkpoints/" + strategy + ".json",
                 "c".repeat(64), split.manifestRef(), split.manifestSha256(), epochs, epochs - 2, 3.5, "none");

@@ -341,4 +341,37 @@ class StudyFlowIT {
             }
         }
     }
+
+    @Test
+    @Order(9)
+    void aLearningCurveStudyRunsItsSeedsThroughTheServicesAndThePageAnswersHowManyImagesPerClass() throws Exception {
+        String id = given().baseUri(RunningSystem.url("gateway")).contentType(ContentType.JSON)
+                .body(Map.of("datasetPath", "datasets/more-colours", "preset", "learning-curve",
+                        "sizes", List.of("k1", "k2", "k4"), "strategies", List.of("lp")))
+                .post("/studies").then().statusCode(201).extract().path("id");
+        JsonPath study = awaitComplete(id);
+        // the preset's three seeds by default: three training sets per size, each probed and scored
+        assertThat(study.getList("seeds", Long.class)).containsExactly(42L, 43L, 44L);
+        assertThat(study.getList("results.strategy")).hasSize(9).containsOnly("lp");
+        assertThat(study.getList("learningCurves.strategy")).containsExactly("lp");
+        assertThat(study.getList("learningCurves[0].points.seeds", Integer.class)).containsOnly(3);
+        assertThat(study.getList("learningCurves[0].points.imagesPerClass", Float.class)).containsExactly(1f, 2f, 4f);
+        List<String> sentences = study.getList("learningCurves[0].answers.sentence");
+        assertThat(sentences).isNotEmpty().allMatch(a -> a.contains("lp") && a.contains("micro-F1"));
+
+        Assumptions.assumeTrue(ReportPage.chromium().isPresent(), "no headless Chromium (apt-get install chromium)");
+        ReportPage.Rendered rendered = ReportPage.render(RunningSystem.url("gateway") + "/report.html?study=" + id,
+                Path.of("target/report-page-learning-curve.png").toAbsolutePath());
+        assertThat(rendered.screenshot()).exists().isNotEmptyFile();
+        // the answer sentences head the page, the curve is drawn, and the fit's table row is there
+        String answers = rendered.section("answer-section");
+        for (String sentence : sentences) {
+            assertThat(answers).contains(sentence.replace("&", "&amp;"));
+        }
+        assertThat(rendered.dom()).doesNotContainPattern("<section id=\"answer-section\" hidden")
+                .doesNotContainPattern("<section id=\"curve-section\" hidden");
+        String curve = rendered.section("curve-section");
+        assertThat(curve).contains("<svg").contains("training images per class").contains("<tr data-strategy=\"lp\"");
+        assertThat(curve).contains(String.format(java.util.Locale.ROOT, "%.4f", study.getDouble("learningCurves[0].fit.a")));
+    }
 }

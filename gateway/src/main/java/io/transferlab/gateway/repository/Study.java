@@ -47,6 +47,9 @@ public class Study extends PanacheEntityBase {
     /** What started a rerun: a user's request, or a new dataset version (null for a study a user posted). */
     @Column(name = "trigger_reason")
     public String triggerReason;
+    /** The micro-F1 targets the learning-curve answer is for, comma-separated; null for the defaults. */
+    @Column(name = "target_f1")
+    public String targetF1;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")
@@ -62,6 +65,11 @@ public class Study extends PanacheEntityBase {
 
     public List<Long> seedList() {
         return split(seeds).stream().map(Long::valueOf).toList();
+    }
+
+    /** The requested micro-F1 targets; empty for the defaults (95 % of the plateau, and 0.9). */
+    public List<Double> targetF1List() {
+        return targetF1 == null ? List.of() : split(targetF1).stream().map(Double::valueOf).toList();
     }
 
     private static List<String> split(String joined) {

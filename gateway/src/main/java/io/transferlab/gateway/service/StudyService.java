@@ -63,7 +63,15 @@ public class StudyService {
         sizes.forEach(preset::size);
         List<String> strategies = distinct(orDefault(request.strategies(), List.of(Strategy.FE.id(), Strategy.FT.id())));
         strategies.forEach(Strategy::of);
-        List<Long> seeds = distinct(orDefault(request.seeds(), List.of(42L)));
+        List<Long> seeds = distinct(orDefault(request.seeds(), defaultSeeds(preset)));
+        List<Double> requestedTargets = orDefault(request.targetF1(), List.of());
+        for (Double target : requestedTargets) {
+            if (target == null || !(target > 0 && target < 1)) {
+                throw new IllegalArgumentException("'targetF1' values must be between 0 and 1 (exclusive), was "
+                        + target);
+            }
+        }
+        List<Double> targets = distinct(requestedTargets);
         String backbone = Backbone.of(orDefault(request.backbone(), Backbone.RESNET50.id())).requireSupported().id();
         if (request.classLimit() != null && request.classLimit() < 2) {
             throw new IllegalArgumentException("'classLimit' must be at least 2, was " + request.classLimit());
@@ -79,6 +87,8 @@ public class StudyService {
         study.backbone = backbone;
         study.classLimit = request.classLimit();
         study.rerunOnChange = Boolean.TRUE.equals(request.rerunOnChange());
+        study.targetF1 = targets.isEmpty() ? null
+                : targets.stream().map(String::valueOf).collect(Collectors.joining(","));
         study.expectedRuns = sizes.size() * seeds.size();
         study.state = Study.State.REQUESTED;
         study.createdAt = Instant.now();
@@ -98,7 +108,8 @@ public class StudyService {
 
     private Study rerun(Study original, String reason) {
         Study rerun = create(new StudyRequest(original.datasetPath, original.preset, original.sizeList(),
-                original.strategyList(), original.seedList(), original.backbone, original.classLimit));
+                original.strategyList(), original.seedList(), original.backbone, original.classLimit, null,
+                original.targetF1List()));
         rerun.rerunOf = original.id;
         rerun.triggerReason = reason;
         return rerun;
@@ -321,6 +332,11 @@ public class StudyService {
         } else {
             study.state = Study.State.TRAINING;
         }
+    }
+
+    /** The preset's number of seeds, counting up from 42 (the CLI's default seed). */
+    private static List<Long> defaultSeeds(StudyPreset preset) {
+        return java.util.stream.LongStream.range(42, 42 + preset.defaultSeeds()).boxed().toList();
     }
 
     private static <T> T orDefault(T value, T fallback) {

@@ -87,6 +87,20 @@ public final class LearningCurveFit {
      */
     public record Estimate(double targetF1, double imagesPerClass, double low, double high, Flag flag,
                            double unreachableShare) {
+
+        /** The answer in one sentence (the CLI's report and the report page both show it). */
+        public String sentence(String strategy) {
+            return switch (flag) {
+                case ABOVE_PLATEAU -> String.format(java.util.Locale.ROOT, "%s does not reach micro-F1 %.3f by its"
+                        + " fitted curve (the target is at or above its plateau).", strategy, targetF1);
+                case REACHED_AT_SMALLEST -> String.format(java.util.Locale.ROOT, "%s reaches micro-F1 %.3f already at"
+                        + " the smallest size measured (%.1f images per class).", strategy, targetF1, imagesPerClass);
+                default -> String.format(java.util.Locale.ROOT, "To reach micro-F1 %.3f with %s you need about %.0f"
+                                + " images per class (95 %% interval %.0f – %s)%s.", targetF1, strategy, imagesPerClass,
+                        low, Double.isInfinite(high) ? "∞" : String.format(java.util.Locale.ROOT, "%.0f", high),
+                        flag == Flag.EXTRAPOLATED ? ", extrapolated beyond the sizes measured" : "");
+            };
+        }
     }
 
     private final List<Point> points;
