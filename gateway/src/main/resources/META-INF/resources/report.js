@@ -194,6 +194,83 @@ function renderCurve(study) {
   }, true);
 }
 
+/** Loss and validation loss per epoch of every run of the chosen strategy (one colour per training set). */
+function renderTraining(curves) {
+  document.getElementById('training-section').hidden = curves.length === 0;
+  if (curves.length === 0) return;
+  const strategy = choices(document.getElementById('training-strategy'), [...new Set(curves.map(c => c.strategy))],
+    () => renderTraining(curves));
+  const shown = curves.filter(c => c.strategy === strategy);
+  const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+  const series = [];
+  shown.forEach((c, i) => {
+    const name = c.size + ' · seed ' + c.seed;
+    const colour = palette[i % palette.length];
+    series.push({name, type: 'line', showSymbol: false, itemStyle: {color: colour},
+      data: c.epochs.filter(e => e.trainLoss !== null).map(e => [e.epoch, Number(e.trainLoss.toFixed(4))])});
+    series.push({name, type: 'line', showSymbol: false, itemStyle: {color: colour}, lineStyle: {type: 'dashed'},
+      data: c.epochs.filter(e => e.valLoss !== null).map(e => [e.epoch, Number(e.valLoss.toFixed(4))])});
+  });
+  chart('chart-training').setOption({
+    tooltip: {trigger: 'axis'}, legend: {type: 'scroll', data: [...new Set(series.map(s => s.name))]},
+    xAxis: {type: 'value', name: 'epoch', minInterval: 1},
+    yAxis: {type: 'value', name: 'cross-entropy'},
+    series
+  }, true);
+}
+
+/** Fills a select with values, keeping what was chosen; returns the chosen value. */
+function choices(select, values, onchange) {
+  if ([...select.options].map(o => o.value).join() !== values.join()) {
+    const chosen = select.value;
+    select.innerHTML = '';
+    for (const v of values) select.add(new Option(v, v, false, v === chosen));
+    select.onchange = onchange;
+  }
+  return select.value || values[0];
+}
+
+/** Per-class F1 (ten worst per size) and the confusion matrix as a heat map with class names. */
+async function renderClasses(study, rows) {
+  const strategies = study.strategies.filter(s => completed(rows).some(r => r.strategy === s));
+  document.getElementById('classes-section').hidden = strategies.length === 0;
+  if (strategies.length === 0) return;
+  const again = () => renderClasses(study, rows);
+  const strategy = choices(document.getElementById('classes-strategy'), strategies, again);
+  const views = await fetch('/studies/' + studyId + '/classes?strategy=' + encodeURIComponent(strategy))
+    .then(r => r.ok ? r.json() : []);
+  const body = document.querySelector('#worst-classes tbody');
+  body.innerHTML = '';
+  for (const v of views) {
+    const tr = document.createElement('tr');
+    tr.dataset.size = v.size;
+    const worst = v.worstFirst.slice(0, 10).map(c => c.name + ' (' + c.f1.toFixed(2) + ')').join(', ');
+    for (const cell of [v.size, v.seeds, worst]) {
+      const td = document.createElement('td');
+      td.textContent = cell;
+      tr.appendChild(td);
+    }
+    body.appendChild(tr);
+  }
+  if (views.length === 0) return;
+  const size = choices(document.getElementById('classes-size'), views.map(v => v.size), again);
+  const view = views.find(v => v.size === size) || views[0];
+  const data = [];
+  let max = 1;
+  view.confusion.forEach((row, t) => row.forEach((count, p) => {
+    if (count > 0) { data.push([p, t, count]); max = Math.max(max, count); }
+  }));
+  chart('chart-confusion').setOption({
+    tooltip: {formatter: p => 'true ' + view.classes[p.value[1]] + ', predicted ' + view.classes[p.value[0]] + ': ' + p.value[2]},
+    grid: {left: 150, bottom: 150, top: 20, right: 70},
+    xAxis: {type: 'category', data: view.classes, name: 'predicted', axisLabel: {rotate: 90, interval: 0, fontSize: 8}},
+    yAxis: {type: 'category', data: view.classes, name: 'true', inverse: true, axisLabel: {interval: 0, fontSize: 8}},
+    visualMap: {min: 0, max, calculable: true, orient: 'vertical', right: 0, top: 'middle',
+      inRange: {color: ['#f7fbff', '#6baed6', '#08306b']}},
+    series: [{name: 'confusion ' + strategy + ' ' + size, type: 'heatmap', data}]
+  }, true);
+}
+
 /** The study beside its reruns: a table of who ran on which dataset version, and micro-F1 per version. */
 function renderVersions(family) {
   const section = document.getElementById('versions-section');
@@ -242,10 +319,11 @@ function renderVersions(family) {
 }
 
 async function refresh() {
-  const [study, rows, family] = await Promise.all([
+  const [study, rows, family, training] = await Promise.all([
     fetch('/studies/' + studyId).then(r => { if (!r.ok) throw new Error('no study ' + studyId); return r.json(); }),
     fetch('/studies/' + studyId + '/results').then(r => r.json()),
-    fetch('/studies/' + studyId + '/versions').then(r => r.json())]);
+    fetch('/studies/' + studyId + '/versions').then(r => r.json()),
+    fetch('/studies/' + studyId + '/training').then(r => r.json())]);
   document.getElementById('study-id').textContent = study.id;
   document.getElementById('summary').textContent = 'Dataset ' + study.datasetPath + ', preset ' + study.preset
     + ', sizes ' + study.sizes.join(', ') + ', strategies ' + study.strategies.join(', ') + ', seeds '
@@ -259,6 +337,8 @@ async function refresh() {
   renderDecrease(rows);
   renderAugmentation(rows);
   renderCurve(study);
+  renderTraining(training);
+  await renderClasses(study, rows);
   renderVersions(family);
   document.body.dataset.rendered = String(completed(rows).length);
   return study;

@@ -191,7 +191,7 @@ class StudyResourceTests {
         send(TrainingProgress.epoch(id, small.runId(), "fe", 1, 30, 2.5, 2.1, 0.4));
         send(checkpoint(small, "fe", 12));
         // an evaluation may overtake the checkpoint event (another topic): the result still ends COMPLETE
-        send(EvaluationCompleted.of(id, small.runId(), "fe", 0.71, 0.69, 0.71, 5, "evaluations/fe.json"));
+        send(EvaluationCompleted.of(id, small.runId(), "fe", 0.71, 0.69, 0.71, 5, "evaluations/fe.json", "e".repeat(64)));
         await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
                 .body("state", equalTo("TRAINING")).body("runs[0].state", equalTo("TRAINING"))
                 .body("results.find { it.strategy == 'fe' }.state", equalTo("COMPLETE"))
@@ -201,12 +201,21 @@ class StudyResourceTests {
         await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id + "/results").then()
                 .body("find { it.strategy == 'ft' }.state", equalTo("TRAINING")));
         send(checkpoint(small, "ft", 20));
-        EvaluationCompleted ft = EvaluationCompleted.of(id, small.runId(), "ft", 0.8, 0.78, 0.8, 5, "evaluations/ft.json");
+        EvaluationCompleted ft = EvaluationCompleted.of(id, small.runId(), "ft", 0.8, 0.78, 0.8, 5, "evaluations/ft.json", "e".repeat(64));
         send(ft);
         send(ft);
         await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
                 .body("state", equalTo("COMPLETE")).body("runs[0].state", equalTo("COMPLETE")));
 
+        // the training curves: every epoch reported, per strategy of the run
+        send(TrainingProgress.epoch(id, small.runId(), "fe", 2, 30, 2.0, 1.8, 0.5));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id + "/training").then().statusCode(200)
+                .body("strategy", org.hamcrest.Matchers.contains("fe", "ft"))
+                .body("[0].epochs.epoch", org.hamcrest.Matchers.contains(1, 2))
+                .body("[0].epochs.valLoss", org.hamcrest.Matchers.contains(2.1f, 1.8f))
+                .body("[1].epochs.epoch", org.hamcrest.Matchers.contains(3))
+                .body("[1].size", equalTo("small")));
+        given().get("/studies/" + UUID.randomUUID() + "/training").then().statusCode(404);
         given().get("/studies/" + id + "/results").then().statusCode(200)
                 .body("strategy", org.hamcrest.Matchers.contains("fe", "ft"))
                 .body("microF1", org.hamcrest.Matchers.contains(0.71f, 0.8f))
@@ -299,7 +308,7 @@ class StudyResourceTests {
                 send(set);
                 send(checkpoint(set, "lp", 12));
                 double f1 = 0.9 - 0.4 * Math.pow(k, -0.8) + (seed - 43) * 0.005;
-                send(EvaluationCompleted.of(id, set.runId(), "lp", f1, f1, f1, 5, "evaluations/lp.json"));
+                send(EvaluationCompleted.of(id, set.runId(), "lp", f1, f1, f1, 5, "evaluations/lp.json", "e".repeat(64)));
             }
         }
         await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
@@ -316,6 +325,41 @@ class StudyResourceTests {
         assertThat(curve.getString("learningCurves[0].answers[0].flag")).isEqualTo("INTERPOLATED");
         assertThat(curve.getString("learningCurves[0].answers[0].sentence"))
                 .startsWith("To reach micro-F1 0.800 with lp you need about");
+    }
+
+    @Test
+    void perClassScoresComeFromTheEvaluatorsVerifiedReportsWorstFirst() throws Exception {
+        String id = post(Map.of("datasetPath", datasetFolder(), "sizes", List.of("small"), "strategies", List.of("fe")));
+        SplitManifestPublished small = split(id, "small");
+        send(small);
+        send(checkpoint(small, "fe", 12));
+        // the evaluator's report file: three classes, the second never right
+        String reference = "evaluations/" + id + "/" + small.runId() + "/fe.json";
+        String report = """
+                {"classes": ["daisy", "rose", "tulip"], "metrics": {
+                  "perClass": [{"label": 0, "precision": 0.5, "recall": 1.0, "f1": 0.667, "support": 2},
+                               {"label": 1, "precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 2},
+                               {"label": 2, "precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}],
+                  "confusion": [[2, 0, 0], [2, 0, 0], [0, 0, 1]]}}""";
+        java.nio.file.Path file = storage.resolve(reference);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, report);
+        send(EvaluationCompleted.of(id, small.runId(), "fe", 0.6, 0.56, 0.6, 5, reference,
+                io.transferlab.core.storage.Checksums.sha256(file)));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then().body("state", equalTo("COMPLETE")));
+
+        given().get("/studies/" + id + "/classes?strategy=fe").then().statusCode(200)
+                .body("size", org.hamcrest.Matchers.contains("small"))
+                .body("[0].seeds", equalTo(1))
+                .body("[0].worstFirst.name", org.hamcrest.Matchers.contains("rose", "daisy", "tulip"))
+                .body("[0].confusion[1][0]", equalTo(2));
+        given().get("/studies/" + id + "/classes").then().statusCode(400).body("error", containsString("'strategy'"));
+        given().get("/studies/" + id + "/classes?strategy=magic").then().statusCode(400)
+                .body("error", containsString("unknown strategy 'magic'"));
+        // a report changed after the event: refused, naming the file and both checksums
+        Files.writeString(file, report.replace("rose", "lily"));
+        given().get("/studies/" + id + "/classes?strategy=fe").then().statusCode(500)
+                .body("error", containsString("fe.json has sha256"));
     }
 
     private static CheckpointCreated checkpoint(SplitManifestPublished split, String strategy, int epochs) {

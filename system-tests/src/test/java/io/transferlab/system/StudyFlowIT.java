@@ -196,6 +196,14 @@ class StudyFlowIT {
             assertThat(rendered.dom()).containsPattern("<section id=\"decrease-section\" hidden");
         }
         assertThat(rendered.dom().split("<tr data-strategy=", -1)).hasSize(7);
+        // the training curves: every run's losses per epoch, from the trainer's progress events
+        assertThat(rendered.dom()).doesNotContainPattern("<section id=\"training-section\" hidden");
+        assertThat(rendered.section("training-section")).contains("<svg").contains("cross-entropy")
+                .contains("<option value=\"fe\"");
+        // per-class F1 from the evaluator's reports (class names, ten worst per size) and the confusion heat map
+        String classes = rendered.section("classes-section");
+        assertThat(rendered.dom()).doesNotContainPattern("<section id=\"classes-section\" hidden");
+        assertThat(classes).contains("<tr data-size=").contains("class0").contains("<svg");
         assertThat(rendered.dom()).contains("/webjars/echarts/dist/echarts.min.js");
     }
 

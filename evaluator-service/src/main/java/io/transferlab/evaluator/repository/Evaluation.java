@@ -66,6 +66,9 @@ public class Evaluation extends LeasedJob {
     public String confusion;
     @Column(name = "evaluation_ref")
     public String evaluationRef;
+    /** The SHA-256 of the report file, as the EvaluationCompleted event carries it. */
+    @Column(name = "evaluation_sha256")
+    public String evaluationSha256;
     public String reason;
     @Column(name = "queued_at")
     public Instant queuedAt;

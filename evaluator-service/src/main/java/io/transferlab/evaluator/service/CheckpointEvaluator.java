@@ -38,7 +38,8 @@ public class CheckpointEvaluator {
     EvaluatorConfig config;
 
     /** The metrics, the same as JSON for the database, and where the report file lies. */
-    public record Scored(ClassificationMetrics metrics, String perClassJson, String confusionJson, String reportRef) {
+    public record Scored(ClassificationMetrics metrics, String perClassJson, String confusionJson, String reportRef,
+                         String reportSha256) {
     }
 
     public Scored score(Evaluation evaluation) {
@@ -68,9 +69,11 @@ public class CheckpointEvaluator {
             report.put("classes", manifest.classes());
             report.put("undecodableTestImages", test.size() - metrics.samples());
             report.put("metrics", metrics);
-            storage.writeAtomically(reportRef, JSON.writeValueAsBytes(report));
+            byte[] bytes = JSON.writeValueAsBytes(report);
+            storage.writeAtomically(reportRef, bytes);
             return new Scored(metrics, JSON.writeValueAsString(metrics.perClass()),
-                    JSON.writeValueAsString(metrics.confusion()), reportRef);
+                    JSON.writeValueAsString(metrics.confusion()), reportRef,
+                    io.transferlab.core.storage.Checksums.sha256(bytes));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -116,10 +116,12 @@ public class EvaluationQueue extends LeasedQueue<Evaluation> {
         evaluation.perClass = scored.perClassJson();
         evaluation.confusion = scored.confusionJson();
         evaluation.evaluationRef = scored.reportRef();
+        evaluation.evaluationSha256 = scored.reportSha256();
         evaluation.finishedAt = Instant.now();
         metrics.counter("transferlab.evaluator.images").increment(m.samples());
         publisher.publish(EvaluationCompleted.of(evaluation.studyId, evaluation.runId, evaluation.strategy,
-                m.microF1(), m.macroF1(), evaluation.top1Accuracy, m.samples(), scored.reportRef()));
+                m.microF1(), m.macroF1(), evaluation.top1Accuracy, m.samples(), scored.reportRef(),
+                scored.reportSha256()));
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

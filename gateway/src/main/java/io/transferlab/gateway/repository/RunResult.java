@@ -59,6 +59,8 @@ public class RunResult extends PanacheEntityBase {
     public Integer testImages;
     @Column(name = "evaluation_ref")
     public String evaluationRef;
+    @Column(name = "evaluation_sha256")
+    public String evaluationSha256;
     public String message;
     @Column(name = "updated_at")
     public Instant updatedAt;

@@ -45,6 +45,9 @@ public class StudyResource {
     @Inject
     StudyProgressStream progress;
 
+    @Inject
+    io.transferlab.gateway.service.EvaluationReports reports;
+
     @POST
     @Operation(summary = "Start a study: split the dataset, train and evaluate every run")
     @APIResponse(responseCode = "201", description = "The study, in state REQUESTED")
@@ -85,6 +88,36 @@ public class StudyResource {
             throw new NotFoundException("no study " + id);
         }
         return StudyView.of(study, StudyRun.ofStudy(id), studies.results(study));
+    }
+
+    @GET
+    @Path("/{id}/training")
+    @Operation(summary = "The training curves: per strategy and training set, the loss, validation loss and "
+            + "validation accuracy of every epoch the trainer reported")
+    public List<io.transferlab.gateway.mapping.TrainingCurveView> training(@PathParam("id") String id) {
+        Study study = Study.findById(id);
+        if (study == null) {
+            throw new NotFoundException("no study " + id);
+        }
+        return studies.trainingCurves(study);
+    }
+
+    @GET
+    @Path("/{id}/classes")
+    @Operation(summary = "Per-class F1 of one strategy at each size (mean over seeds, worst first, with class names)"
+            + " and the confusion matrix summed over seeds, from the evaluator's verified report files")
+    public List<io.transferlab.gateway.mapping.ClassScoresView> classes(@PathParam("id") String id,
+                                                                       @QueryParam("strategy") String strategy) {
+        Study study = Study.findById(id);
+        if (study == null) {
+            throw new NotFoundException("no study " + id);
+        }
+        if (strategy == null || strategy.isBlank()) {
+            throw new IllegalArgumentException("'strategy' is required (one of " + study.strategyList() + ")");
+        }
+        io.transferlab.core.study.Strategy.of(strategy);
+        return reports.classScores(StudyRun.ofStudy(id), io.transferlab.gateway.repository.RunResult.ofStudy(id), strategy,
+                io.transferlab.core.split.StudyPreset.named(study.preset).sizeNames());
     }
 
     @GET

@@ -14,6 +14,7 @@ import io.transferlab.core.study.Backbone;
 import io.transferlab.core.study.Strategy;
 import io.transferlab.gateway.mapping.ResultRow;
 import io.transferlab.gateway.mapping.StudyRequest;
+import io.transferlab.gateway.repository.RunEpoch;
 import io.transferlab.gateway.repository.RunResult;
 import io.transferlab.gateway.repository.Study;
 import io.transferlab.gateway.repository.StudyRun;
@@ -189,6 +190,8 @@ public class StudyService {
         } else if (event.strategy() != null) {
             updateResult(study, event.runId(), event.strategy(), result -> {
                 if (event.phase() == TrainingProgress.Phase.EPOCH) {
+                    RunEpoch.record(study.id, event.runId(), event.strategy(), event.epoch(), event.trainLoss(),
+                            event.valLoss(), event.valAccuracy());
                     result.advance(RunResult.State.TRAINING);
                     if (result.epoch == null || event.epoch() >= result.epoch) {
                         result.epoch = event.epoch();
@@ -236,6 +239,7 @@ public class StudyService {
             result.top1Accuracy = event.top1Accuracy();
             result.testImages = event.testImages();
             result.evaluationRef = event.evaluationRef();
+            result.evaluationSha256 = event.evaluationSha256();
         });
         refresh(study);
     }
@@ -345,6 +349,12 @@ public class StudyService {
 
     private static <T> List<T> distinct(List<T> values) {
         return List.copyOf(new LinkedHashSet<>(values));
+    }
+
+    /** The training curves of a study's runs, ordered as its results table. */
+    public List<io.transferlab.gateway.mapping.TrainingCurveView> trainingCurves(Study study) {
+        return io.transferlab.gateway.mapping.TrainingCurveView.of(StudyRun.ofStudy(study.id),
+                RunEpoch.ofStudy(study.id), StudyPreset.named(study.preset).sizeNames(), Strategy.ids());
     }
 
     /** The results table of a study, in the preset's size order and the strategies' own order. */

@@ -24,7 +24,8 @@ class EventCodecTest {
                         0.5, 0.7, 0.8, null),
                 new CheckpointCreated(1, "e5", "s1", "r1", Instant.now(), "fe", "ckpt/r1.ckpt", SHA, "m.json", SHA,
                         12, 8, 33.5, "none"),
-                new EvaluationCompleted(1, "e6", "s1", "r1", Instant.now(), "fe", 0.79, 0.77, 0.79, 400, "eval/r1.json"),
+                new EvaluationCompleted(1, "e6", "s1", "r1", Instant.now(), "fe", 0.79, 0.77, 0.79, 400, "eval/r1.json",
+                        "d".repeat(64)),
                 RunFailed.of("s1", null, "dataset-service", "split", "class 'x' is empty"));
         for (TransferLabEvent event : events) {
             String json = EventCodec.toJson(event);

@@ -27,6 +27,12 @@ public class ErrorResponses {
         return of(e.getResponse().getStatus(), e.getMessage());
     }
 
+    /** A stored file does not match the checksum its event carried: named, never served. */
+    @ServerExceptionMapper
+    public Response damaged(io.transferlab.core.storage.ChecksumMismatchException e) {
+        return of(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), e.getMessage());
+    }
+
     public static Response of(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(status, message)).build();
     }
