@@ -30,7 +30,9 @@ start() {
       continue
     fi
     log "starting $svc on port ${PORTS[$svc]}"
+    # the gateway's study form asks the dataset-service for the registered datasets
     nohup java ${TRANSFERLAB_SERVICE_JAVA_OPTS:--Xmx2g} -Dai.djl.offline=true -Dquarkus.http.port="${PORTS[$svc]}" \
+      -Dtransferlab.gateway.dataset-service-url="http://127.0.0.1:${PORTS[dataset-service]}" \
       -jar "$jar" >"$RUN_DIR/logs/$svc.log" 2>&1 </dev/null &
     echo $! >"$RUN_DIR/pids/$svc.pid"
     await_exec "$RUN_DIR/pids/$svc.pid" "$svc/target/quarkus-app" \

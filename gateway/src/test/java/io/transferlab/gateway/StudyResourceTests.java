@@ -362,6 +362,21 @@ class StudyResourceTests {
                 .body("error", containsString("fe.json has sha256"));
     }
 
+    @Test
+    void theCatalogOffersPresetsStrategiesAndSaysWhenTheDatasetServiceCannotBeAsked() {
+        given().get("/catalog/presets").then().statusCode(200)
+                .body("find { it.name == 'learning-curve' }.sizes", org.hamcrest.Matchers.hasItems("k1", "k32", "all"))
+                .body("find { it.name == 'learning-curve' }.defaultSeeds", equalTo(3))
+                .body("find { it.name == 'seed-2020' }.sizes", org.hamcrest.Matchers.contains("large", "medium", "small"));
+        given().get("/catalog/strategies").then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.hasItems("fe", "ft", "lp"))
+                .body("find { it.id == 'lp' }.description", containsString("logistic regression"));
+        // the test profile points at a port nothing listens on
+        given().get("/catalog/datasets").then().statusCode(503)
+                .body("error", containsString("the dataset-service at http://127.0.0.1:1/datasets did not answer"));
+        given().get("/").then().statusCode(200).body(containsString("study-form")).body(containsString("/studies.js"));
+    }
+
     private static CheckpointCreated checkpoint(SplitManifestPublished split, String strategy, int epochs) {
         return CheckpointCreated.of(split.studyId(), split.runId(), strategy, "checkpoints/" + strategy + ".json",
                 "c".repeat(64), split.manifestRef(), split.manifestSha256(), epochs, epochs - 2, 3.5, "none");

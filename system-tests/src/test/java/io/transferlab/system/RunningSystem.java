@@ -105,7 +105,8 @@ final class RunningSystem implements AutoCloseable {
                 "-Dmp.messaging.connector.smallrye-kafka.group.id=" + name + "-system-test",
                 "-Dai.djl.offline=true",
                 "-Dtransferlab.trainer.weights-dir=" + weights,
-                "-Dtransferlab.evaluator.weights-dir=" + weights));
+                "-Dtransferlab.evaluator.weights-dir=" + weights,
+                "-Dtransferlab.gateway.dataset-service-url=http://127.0.0.1:" + PORTS.get("dataset-service")));
         command.addAll(TRAINING_SETTINGS);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

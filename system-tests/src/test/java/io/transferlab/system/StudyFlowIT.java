@@ -382,4 +382,28 @@ class StudyFlowIT {
         assertThat(curve).contains("<svg").contains("training images per class").contains("<tr data-strategy=\"lp\"");
         assertThat(curve).contains(String.format(java.util.Locale.ROOT, "%.4f", study.getDouble("learningCurves[0].fit.a")));
     }
+
+    @Test
+    @Order(10)
+    void theStudiesPageListsEveryStudyWithItsHeadlineAndOffersTheRegisteredDatasets() throws Exception {
+        Assumptions.assumeTrue(completedStudy != null, "needs the completed study of an earlier test");
+        JsonPath datasets = given().baseUri(RunningSystem.url("gateway")).get("/catalog/datasets").then()
+                .statusCode(200).extract().jsonPath();
+        List<String> studies = given().baseUri(RunningSystem.url("gateway")).get("/studies").then().extract().path("id");
+        Assumptions.assumeTrue(ReportPage.chromium().isPresent(), "no headless Chromium (apt-get install chromium)");
+        ReportPage.Rendered rendered = ReportPage.render(RunningSystem.url("gateway") + "/",
+                Path.of("target/studies-page.png").toAbsolutePath());
+        assertThat(rendered.dom()).contains("data-ready=\"true\"").contains("data-studies=\"" + studies.size() + "\"");
+        for (String id : studies) {
+            assertThat(rendered.dom()).contains("data-study=\"" + id + "\"");
+        }
+        // the completed study's row carries its headline (its best result so far at least)
+        String row = rendered.dom().substring(rendered.dom().indexOf("data-study=\"" + completedStudy + "\""));
+        assertThat(row.substring(0, row.indexOf("</tr>"))).containsPattern("micro-F1 [01]\\.[0-9]{4}").contains("COMPLETE");
+        // the form: the dataset-service's registered datasets, the presets and the strategies
+        for (String path : datasets.getList("path", String.class)) {
+            assertThat(rendered.dom()).contains("value=\"" + path + "\"");
+        }
+        assertThat(rendered.dom()).contains("<option value=\"learning-curve\"").contains("value=\"lp\"");
+    }
 }
