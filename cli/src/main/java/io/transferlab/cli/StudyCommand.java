@@ -191,7 +191,8 @@ final class StudyCommand implements Callable<Integer> {
                                     outcome.history().epochs().size(), outcome.history().bestEpoch(),
                                     outcome.history().stoppedEarly(), outcome.trainSeconds(), outcome.augmentationMode(),
                                     outcome.history().keptWeights(), out.relativize(checkpoint).toString(), runSeed,
-                                    interval.low(), interval.high()));
+                                    interval.low(), interval.high(),
+                                    metrics.perClass().stream().map(ClassificationMetrics.ClassScore::f1).toList()));
                             // the report grows run by run, so a long study shows its results as they come
                             writeReport(index, engine, start, backboneSeconds, results, sizeNames, requested);
                         }
@@ -233,7 +234,7 @@ final class StudyCommand implements Callable<Integer> {
         }
         return new StudyReport.Study(data.toString(), index.contentVersion(), index.layout(), index.classes().size(),
                 preset, seed, Backbone.RESNET50.id(), engine.weightsSha256(), ComputeDevice.describe(),
-                engine.undecodable().size(), wallSeconds, backboneSeconds, peak, runs);
+                engine.undecodable().size(), wallSeconds, backboneSeconds, peak, runs, index.classes());
     }
 
     private void writeReport(DatasetIndex index, TransferEngine engine, long start, double backboneSeconds,

@@ -22,7 +22,7 @@ final class StudyReport {
     record RunResult(String size, String strategy, int trainImages, int valImages, int testImages, double microF1,
                      double macroF1, double top5Accuracy, int epochs, int bestEpoch, boolean stoppedEarly,
                      double seconds, String augmentationMode, String keptWeights, String checkpoint, Long seed,
-                     Double microF1Low, Double microF1High) {
+                     Double microF1Low, Double microF1High, List<Double> perClassF1) {
 
         /** The run's seed; results written before runs had their own seed ran with the study's. */
         long seedOr(long studySeed) {
@@ -36,7 +36,7 @@ final class StudyReport {
 
     record Study(String dataset, String datasetVersion, String layout, int classes, String preset, long seed,
                  String backbone, String weightsSha256, String device, int undecodableImages, double wallSeconds,
-                 double backboneSeconds, Long peakRssMiB, List<RunResult> runs) {
+                 double backboneSeconds, Long peakRssMiB, List<RunResult> runs, List<String> classNames) {
     }
 
     private StudyReport() {
@@ -184,6 +184,7 @@ final class StudyReport {
             gains.forEach(g -> md.append(g).append('\n'));
         }
         md.append("\n![micro-F1 by training size and strategy](micro-f1.svg)\n");
+        worstClasses(md, study, sizes, strategies);
         return md.toString();
     }
 
@@ -225,6 +226,42 @@ final class StudyReport {
                 + "|---|---:|---|---:|---:|---:|---:|\n");
         lines.forEach(l -> md.append(l).append('\n'));
         md.append('\n');
+    }
+
+    /** Per strategy and size, the ten classes with the lowest F1 (mean over seeds): which classes need more data. */
+    static void worstClasses(StringBuilder md, Study study, List<String> sizes, List<String> strategies) {
+        List<String> lines = new ArrayList<>();
+        for (String strategy : strategies) {
+            for (String size : sizes) {
+                List<RunResult> runs = study.runs().stream().filter(r -> r.size().equals(size)
+                        && r.strategy().equals(strategy) && r.perClassF1() != null).toList();
+                if (runs.isEmpty()) {
+                    continue;
+                }
+                int n = runs.get(0).perClassF1().size();
+                double[] mean = new double[n];
+                runs.forEach(r -> {
+                    for (int c = 0; c < n && c < r.perClassF1().size(); c++) {
+                        mean[c] += r.perClassF1().get(c) / runs.size();
+                    }
+                });
+                List<Integer> order = new ArrayList<>();
+                for (int c = 0; c < n; c++) {
+                    order.add(c);
+                }
+                order.sort(java.util.Comparator.comparingDouble((Integer c) -> mean[c]).thenComparing(c -> c));
+                List<String> worst = order.subList(0, Math.min(10, n)).stream().map(c -> String.format(Locale.ROOT,
+                        "%s (%.2f)", study.classNames() != null && c < study.classNames().size()
+                                ? study.classNames().get(c) : "class " + c, mean[c])).toList();
+                lines.add(String.format(Locale.ROOT, "| %s | %s | %d | %s |", strategy, size, runs.size(),
+                        String.join(", ", worst)));
+            }
+        }
+        if (!lines.isEmpty()) {
+            md.append("\n## Which classes need more data?\n\nThe ten classes with the lowest F1 on the test images"
+                    + " (mean over seeds):\n\n| strategy | size | seeds | ten worst classes (F1) |\n|---|---|---:|---|\n");
+            lines.forEach(l -> md.append(l).append('\n'));
+        }
     }
 
     /** The inverse power law of each strategy measured at three sizes or more, in strategy order. */

@@ -166,6 +166,10 @@ class StudyCommandTest {
         assertThat(curves.split("<polyline", -1)).hasSize(3);
         assertThat(curves.split("<circle", -1)).hasSize(7);
         assertThat(report).contains("](learning-curve.svg)");
+        // which classes need more data: per strategy and size, the worst classes by name (two here)
+        assertThat(report).contains("## Which classes need more data?").containsPattern("\\| lp \\| k4 \\| 3 \\| class[01] \\(");
+        assertThat(results.path("runs").get(0).path("perClassF1")).hasSize(2);
+        assertThat(results.path("classNames")).hasSize(2);
 
         assertThat(CliRun.of(concat(common, "--target-f1", "1.5")).err())
                 .contains("--target-f1 values must be between 0 and 1");
