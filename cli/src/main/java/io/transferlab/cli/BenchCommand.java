@@ -186,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
             // 3. one pass over the dataset for the pooled features (a warm cache makes it instant)
             t = System.nanoTime();
             ProgressBar pass = new ProgressBar(console, "backbone pass");
-            engine.ensureFeatures(all, false, (done, total) -> pass.update(done, total, "images"));
+            engine.ensureFeatures(all, List.of(Strategy.FE), (done, total) -> pass.update(done, total, "images"));
             double passSeconds = seconds(t);
             pass.finish(String.format(Locale.ROOT, "%.0f s", passSeconds));
             ours.put("featurePassSecondsMeasured", passSeconds);
@@ -212,7 +212,7 @@ final class BenchCommand implements Callable<Integer> {
                     headSeconds += fe.trainSeconds();
                     headSteps += (long) fe.history().epochs().size()
                             * ((fe.trainImages() + Protocol.BATCH_SIZE - 1) / Protocol.BATCH_SIZE);
-                    double f1 = engine.evaluate(false, fe.tailWeights(), test, classCount).microF1();
+                    double f1 = engine.evaluate(Strategy.FE, fe.tailWeights(), test, classCount).microF1();
                     grid.add(Map.of("size", entry.getKey(), "seed", seed + s, "epochs", fe.history().epochs().size(),
                             "microF1", f1, "seconds", fe.trainSeconds()));
                     if (s == 0) {

@@ -143,9 +143,8 @@ final class StudyCommand implements Callable<Integer> {
             earlier = continuedStudy(index, engine, console);
             long backboneStart = System.nanoTime();
             ProgressBar backbone = new ProgressBar(console, "backbone pass");
-            // the last unit's inputs (25× the pooled features) only when a fine-tuning will train from them
-            boolean fineTuning = requested.stream().anyMatch(Strategy::fineTuning);
-            engine.ensureFeatures(new ArrayList<>(refs.values()), fineTuning,
+            // the unfrozen units' inputs (25-50× the pooled features) only when a fine-tuning will train from them
+            engine.ensureFeatures(new ArrayList<>(refs.values()), Strategy.trainingPlan(requested),
                     (done, total) -> backbone.update(done, total, "images"));
             backboneSeconds = (System.nanoTime() - backboneStart) / 1e9;
             backbone.finish(String.format(Locale.ROOT, "every activation cached (%.1f images/s)",
@@ -172,7 +171,7 @@ final class StudyCommand implements Callable<Integer> {
                         if (!strategy.fineTuning()) {
                             baseHeads.put(strategy, outcome.tailWeights());
                         }
-                        ClassificationMetrics metrics = engine.evaluate(strategy.fineTuning(), outcome.tailWeights(), test,
+                        ClassificationMetrics metrics = engine.evaluate(strategy, outcome.tailWeights(), test,
                                 index.classes().size());
                         bar.finish(String.format(Locale.ROOT, "micro-F1 %.4f macro-F1 %.4f, %d epochs (best %d)",
                                 metrics.microF1(), metrics.macroF1(), outcome.history().epochs().size(),

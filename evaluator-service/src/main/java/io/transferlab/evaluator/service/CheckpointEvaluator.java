@@ -56,7 +56,7 @@ public class CheckpointEvaluator {
                     + checkpoint.metadata().weightsSha256() + ", this evaluator has " + engine.weightsSha256());
         }
         List<ImageRef> test = ImageRef.of(manifests.datasetFolder(manifest), manifest.test());
-        ClassificationMetrics metrics = engine.evaluate(Strategy.of(evaluation.strategy).fineTuning(),
+        ClassificationMetrics metrics = engine.evaluate(Strategy.of(evaluation.strategy),
                 checkpoint.params(), test, manifest.classes().size());
         String reportRef = config.evaluations() + "/" + evaluation.studyId + "/" + evaluation.runId + "/"
                 + evaluation.strategy + ".json";

@@ -21,7 +21,14 @@ public enum Strategy {
      */
     LP("lp", false, false, null,
             "linear probe: L2-regularised logistic regression on standardised pooled features (L-BFGS to"
-                    + " convergence), the L2 strength chosen on the validation part");
+                    + " convergence), the L2 strength chosen on the validation part"),
+    /**
+     * Deeper fine-tuning: all of stage 5 (res5a, res5b, res5c) and the head, from the linear probe's head, trained
+     * on cached stage-4 activations with the learning rate chosen on validation.
+     */
+    FT5("ft5", true, false, "lp",
+            "deeper fine-tuning: all of stage 5 (res5a-c) and the head, from lp's head, on cached stage-4"
+                    + " activations; Adam with the learning rate chosen on validation from short trials");
 
     private final String id;
     private final boolean fineTuning;
@@ -61,6 +68,16 @@ public enum Strategy {
     /** One sentence on what the strategy trains and how (the report and README show it). */
     public String description() {
         return description;
+    }
+
+    /** How many of the network's last residual units train with the head: 0 (a head only), 1 (res5c) or 3 (stage 5). */
+    public int unfrozenUnits() {
+        return this == FT5 ? 3 : fineTuning ? 1 : 0;
+    }
+
+    /** Whether the strategy picks its learning rate on the validation part (short trials) before training. */
+    public boolean choosesLearningRate() {
+        return this == FT5;
     }
 
     /** Whether this strategy fits a linear probe (a convex solve) rather than running epochs of Adam. */

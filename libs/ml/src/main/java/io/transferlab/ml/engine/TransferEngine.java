@@ -73,6 +73,8 @@ public final class TransferEngine implements AutoCloseable {
     private final Path cacheRoot;
     private final int inferenceBatch;
     private final int lastUnitStage;
+    /** Where stage 5 begins (res5a): the deeper fine-tuning trains from here. */
+    private final int stage5Stage;
     private final Set<String> undecodable = new HashSet<>();
     private final int imageSize;
     /** Waits for the next batch's decoding (the pipeline's own threads decode). */
@@ -119,6 +121,7 @@ public final class TransferEngine implements AutoCloseable {
         this.cacheRoot = cacheRoot;
         this.inferenceBatch = inferenceBatch;
         this.lastUnitStage = backbone.stages().indexOf(KerasResNet50.LAST_UNIT);
+        this.stage5Stage = backbone.stages().indexOf("res5a");
     }
 
     public int imageSize() {
@@ -160,29 +163,57 @@ public final class TransferEngine implements AutoCloseable {
         return cache("res5c-input", view, TailBlocks.fineTuneInput(imageSize), DataType.FLOAT16);
     }
 
+    private FeatureCache stage5InputCache(String view) {
+        return cache("res5a-input", view, TailBlocks.stage5Input(imageSize), DataType.FLOAT16);
+    }
+
+    /** The cache a tail of {@code unfrozenUnits} units trains from (1: res5c's input, 3: stage 5's). */
+    private FeatureCache tailInputCache(int unfrozenUnits, String view) {
+        return unfrozenUnits == 3 ? stage5InputCache(view) : blockInputCache(view);
+    }
+
+    private Shape tailInputShape(int unfrozenUnits) {
+        return switch (unfrozenUnits) {
+            case 0 -> TailBlocks.headInput();
+            case 1 -> TailBlocks.fineTuneInput(imageSize);
+            case 3 -> TailBlocks.stage5Input(imageSize);
+            default -> throw new IllegalArgumentException("no tail of " + unfrozenUnits + " units");
+        };
+    }
+
     /**
      * Pushes the images missing from the caches through the frozen backbone once (identity view): their pooled
-     * features, and the last unit's inputs too when {@code blockInputs} (only fine-tuning needs those: 200 KB an
-     * image against 8 KB).
+     * features, and the activations the given strategies train from — the last unit's input for fine-tuning (200
+     * KB an image against 8 KB), stage 5's for the deeper fine-tuning (400 KB).
      */
-    public void ensureFeatures(List<ImageRef> images, boolean blockInputs, BackboneProgress progress) {
-        computeView(images, "identity", null, 0, blockInputs, progress);
+    public void ensureFeatures(List<ImageRef> images, java.util.Collection<Strategy> strategies,
+                               BackboneProgress progress) {
+        computeView(images, "identity", null, 0, unitsOf(strategies), progress);
+    }
+
+    private static Set<Integer> unitsOf(java.util.Collection<Strategy> strategies) {
+        Set<Integer> units = new HashSet<>();
+        strategies.forEach(s -> units.add(s.unfrozenUnits()));
+        units.remove(0);
+        return units;
     }
 
     /**
      * Computes one view of each image (identity when {@code augmentation} is null) and stores the pooled features
-     * and, when asked, the last unit's input.
+     * and the inputs of the tails in {@code units} (1: res5c, 3: stage 5).
      */
     private void computeView(List<ImageRef> images, String viewId, Augmentation augmentation, long seed,
-                             boolean blockInputs, BackboneProgress progress) {
+                             Set<Integer> units, BackboneProgress progress) {
         try (FeatureCache pooled = pooledCache(viewId);
-             FeatureCache blockInput = blockInputs ? blockInputCache(viewId) : null) {
+             FeatureCache blockInput = units.contains(1) ? blockInputCache(viewId) : null;
+             FeatureCache stage5Input = units.contains(3) ? stage5InputCache(viewId) : null) {
             List<ImageRef> missing = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             for (ImageRef image : images) {
                 String hash = image.contentHash();
                 if (!undecodable.contains(hash) && seen.add(hash)
-                        && (!pooled.contains(hash) || (blockInput != null && !blockInput.contains(hash)))) {
+                        && (!pooled.contains(hash) || (blockInput != null && !blockInput.contains(hash))
+                        || (stage5Input != null && !stage5Input.contains(hash)))) {
                     missing.add(image);
                 }
             }
@@ -211,7 +242,11 @@ public final class TransferEngine implements AutoCloseable {
                 if (!pixels.isEmpty()) {
                     try (NDManager scope = manager.newSubManager()) {
                         NDArray input = CaffePreprocessing.fromNhwcBgr(pipeline.toTensor(scope, pixels, keptViews));
-                        NDArray unitInput = frozen.forwardStages(input, 0, lastUnitStage);
+                        NDArray stage4 = frozen.forwardStages(input, 0, stage5Stage);
+                        if (stage5Input != null) {
+                            stage5Input.putMissing(hashes, stage4);
+                        }
+                        NDArray unitInput = frozen.forwardStages(stage4, stage5Stage, lastUnitStage);
                         NDArray last = frozen.forwardStages(unitInput, lastUnitStage, lastUnitStage + 1);
                         if (blockInput != null) {
                             blockInput.putMissing(hashes, unitInput);
@@ -287,7 +322,8 @@ public final class TransferEngine implements AutoCloseable {
                     : strategy.id() + " trains its own head; a starting head is only for fine-tuning");
         }
         boolean fineTune = strategy.fineTuning();
-        ensureFeatures(concat(parts.train(), parts.val()), fineTune, BackboneProgress.NONE);
+        int units = strategy.unfrozenUnits();
+        ensureFeatures(concat(parts.train(), parts.val()), List.of(strategy), BackboneProgress.NONE);
         List<ImageRef> train = decodable(parts.train());
         List<ImageRef> val = decodable(parts.val());
         if (train.isEmpty() || val.isEmpty()) {
@@ -301,33 +337,86 @@ public final class TransferEngine implements AutoCloseable {
         if (augmentation.mode().equals(MODE_VIEWS)) {
             for (int v = 0; v < augmentation.views(); v++) {
                 String viewId = "seed-aug-" + settings.seed() + "-" + v;
-                computeView(train, viewId, Augmentation.SEED, settings.seed(), fineTune, BackboneProgress.NONE);
+                computeView(train, viewId, Augmentation.SEED, settings.seed(), unitsOf(List.of(strategy)),
+                        BackboneProgress.NONE);
                 viewIds.add(viewId);
             }
         } else {
             viewIds.add("identity");
         }
+        if (strategy.choosesLearningRate()) {
+            if (augmentation.mode().equals(MODE_ONLINE)) {
+                throw new IllegalArgumentException(strategy.id() + " trains from cached stage-4 activations;"
+                        + " online augmentation is not supported for it");
+            }
+            return withChosenLearningRate(strategy, parts, train, val, viewIds, settings, featureExtractionHead,
+                    augmentation, listener, resumeDir);
+        }
+        return fit(strategy, parts, train, val, viewIds, settings, featureExtractionHead, augmentation, listener,
+                resumeDir, null);
+    }
+
+    /** The learning rates a strategy that chooses its own tries, and how many epochs each trial runs. */
+    public static final float[] LEARNING_RATES = {1e-5f, 3e-5f, 1e-4f};
+    public static final int TRIAL_EPOCHS = 2;
+
+    /**
+     * Short trials from the same start, one per learning rate in {@link #LEARNING_RATES}; the one with the lowest
+     * validation loss trains the run. Why trials: the seed's 1e-5 left res5c still improving after 50 epochs on
+     * Small (best epoch 50 of 50), and three units with a fresh-from-lp head may want another rate.
+     */
+    private RunOutcome withChosenLearningRate(Strategy strategy, RunParts parts, List<ImageRef> train,
+                                              List<ImageRef> val, List<String> viewIds, TrainingSettings settings,
+                                              byte[] head, AugmentationPlan augmentation, EpochListener listener,
+                                              Path resumeDir) {
+        float best = Float.NaN;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        List<String> trials = new ArrayList<>();
+        for (float rate : LEARNING_RATES) {
+            RunOutcome trial = fit(strategy, parts, train, val, viewIds,
+                    settings.withLearningRate(rate).withMaxEpochs(Math.min(TRIAL_EPOCHS, settings.maxEpochs())),
+                    head, augmentation, EpochListener.NONE, null, null);
+            double loss = trial.history().bestValLoss();
+            trials.add(String.format(java.util.Locale.ROOT, "%.0e → %.4f", rate, loss));
+            if (loss < bestLoss) {
+                bestLoss = loss;
+                best = rate;
+            }
+        }
+        String chosen = String.format(java.util.Locale.ROOT, "lr=%.0e chosen on validation loss after %d-epoch trials"
+                + " (%s)", best, TRIAL_EPOCHS, String.join(", ", trials));
+        return fit(strategy, parts, train, val, viewIds, settings.withLearningRate(best), head, augmentation, listener,
+                resumeDir, chosen);
+    }
+
+    private RunOutcome fit(Strategy strategy, RunParts parts, List<ImageRef> train, List<ImageRef> val,
+                           List<String> viewIds, TrainingSettings settings, byte[] featureExtractionHead,
+                           AugmentationPlan augmentation, EpochListener listener, Path resumeDir, String choice) {
+        boolean fineTune = strategy.fineTuning();
+        int units = strategy.unfrozenUnits();
         List<FeatureCache> open = new ArrayList<>();
         try (NDManager runManager = manager.newSubManager()) {
             // the head's random initialisation follows the seed, so a run can be repeated exactly
             manager.getEngine().setRandomSeed((int) settings.seed());
-            Block tail = fineTune
+            Block tail = units == 3
+                    ? TailBlocks.stage5Tail(runManager, backbone, featureExtractionHead, parts.classes(), imageSize)
+                    : fineTune
                     ? TailBlocks.fineTuneTail(runManager, backbone, featureExtractionHead, parts.classes(), imageSize)
                     : TailBlocks.head(runManager, parts.classes());
-            Shape inputShape = fineTune ? TailBlocks.fineTuneInput(imageSize) : TailBlocks.headInput();
+            Shape inputShape = tailInputShape(units);
             BatchSource trainSource;
             BatchSource valSource;
             if (augmentation.mode().equals(MODE_ONLINE)) {
                 trainSource = new OnlineSource(train, pipeline, frozen, fineTune ? lastUnitStage : backbone.stages().size(),
                         !fineTune, settings.seed());
             } else if (fineTune) {
-                viewIds.forEach(v -> open.add(blockInputCache(v)));
+                viewIds.forEach(v -> open.add(tailInputCache(units, v)));
                 trainSource = new CachedSource(open, train, settings.seed());
             } else {
                 trainSource = inMemory(runManager, viewIds, train, settings.seed());
             }
             if (fineTune) {
-                FeatureCache identity = blockInputCache("identity");
+                FeatureCache identity = tailInputCache(units, "identity");
                 open.add(identity);
                 valSource = new CachedSource(List.of(identity), val, settings.seed());
             } else {
@@ -335,6 +424,10 @@ public final class TransferEngine implements AutoCloseable {
             }
             TrainingHistory history = HeadTrainer.fit(tail, inputShape, trainSource, valSource, settings, listener,
                     resumeDir);
+            if (choice != null) {
+                history = new TrainingHistory(history.epochs(), history.bestEpoch(), history.bestValLoss(),
+                        history.stoppedEarly(), history.keptWeights() + "; " + choice);
+            }
             // summed over the epochs, so a run resumed from its checkpoint still reports its whole training time
             double seconds = history.epochs().stream().mapToDouble(EpochStats::seconds).sum();
             return new RunOutcome(strategy.id(), train.size(), val.size(), history, seconds, augmentation.mode(),
@@ -379,31 +472,31 @@ public final class TransferEngine implements AutoCloseable {
     }
 
     /**
-     * Scores a trained tail (a checkpoint's parameters: the head for feature extraction, the last unit + head for
-     * fine-tuning) on {@code test}; images not cached yet go through the frozen backbone first.
+     * Scores a trained tail (a checkpoint's parameters: the head for feature extraction and the probe, the unfrozen
+     * units + head for the fine-tunings) of {@code strategy} on {@code test}; images not cached yet go through the
+     * frozen backbone first.
      */
-    public ClassificationMetrics evaluate(boolean fineTuned, byte[] tailWeights, List<ImageRef> test, int classes) {
-        ensureFeatures(test, fineTuned, BackboneProgress.NONE);
+    public ClassificationMetrics evaluate(Strategy strategy, byte[] tailWeights, List<ImageRef> test, int classes) {
+        ensureFeatures(test, List.of(strategy), BackboneProgress.NONE);
         List<ImageRef> testKept = decodable(test);
         if (testKept.isEmpty()) {
             throw new IllegalArgumentException("no decodable test image is left: " + undecodable.size()
                     + " image(s) could not be decoded");
         }
+        int units = strategy.unfrozenUnits();
         try (NDManager runManager = manager.newSubManager()) {
-            Block tail;
-            BatchSource source;
-            if (fineTuned) {
-                tail = TailBlocks.fineTuneTail(runManager, backbone, HeadTrainer.snapshot(TailBlocks.head(runManager, classes)),
-                        classes, imageSize);
+            if (units > 0) {
+                byte[] anyHead = HeadTrainer.snapshot(TailBlocks.head(runManager, classes));
+                Block tail = units == 3 ? TailBlocks.stage5Tail(runManager, backbone, anyHead, classes, imageSize)
+                        : TailBlocks.fineTuneTail(runManager, backbone, anyHead, classes, imageSize);
                 HeadTrainer.restore(tail, tailWeights, runManager);
-                try (FeatureCache cache = blockInputCache("identity")) {
+                try (FeatureCache cache = tailInputCache(units, "identity")) {
                     return score(tail, new CachedSource(List.of(cache), testKept, 0), testKept, classes, runManager);
                 }
             }
-            tail = TailBlocks.head(runManager, classes);
+            Block tail = TailBlocks.head(runManager, classes);
             HeadTrainer.restore(tail, tailWeights, runManager);
-            source = inMemory(runManager, List.of("identity"), testKept, 0);
-            return score(tail, source, testKept, classes, runManager);
+            return score(tail, inMemory(runManager, List.of("identity"), testKept, 0), testKept, classes, runManager);
         }
     }
 

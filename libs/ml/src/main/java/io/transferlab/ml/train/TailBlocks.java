@@ -12,6 +12,8 @@ import ai.djl.nn.core.Linear;
 import io.transferlab.ml.backbone.KerasResNet50;
 import io.transferlab.ml.backbone.ResidualUnit;
 
+import java.util.List;
+
 /** The trainable parts of the seed's two strategies. */
 public final class TailBlocks {
 
@@ -52,6 +54,35 @@ public final class TailBlocks {
                 .add(head);
         tail.initialize(manager, DataType.FLOAT32, unitInput);
         return tail;
+    }
+
+    /**
+     * The deeper fine-tuning's trainable tail: fresh copies of all of stage 5 (res5a with its projection shortcut,
+     * res5b, res5c; their ImageNet weights), global average pooling, and the given head (the linear probe's).
+     */
+    public static SequentialBlock stage5Tail(NDManager manager, KerasResNet50 backbone, byte[] headWeights, int classes,
+                                             int imageSize) {
+        SequentialBlock tail = new SequentialBlock();
+        Shape input = new Shape(1).addAll(stage5Input(imageSize));
+        for (String name : List.of("res5a", "res5b", "res5c")) {
+            ResidualUnit original = backbone.unit(name);
+            ResidualUnit unit = new ResidualUnit(original.name(), 512, original.stride(), original.hasProjection());
+            unit.initialize(manager, DataType.FLOAT32, input);
+            HeadTrainer.restore(unit, HeadTrainer.snapshot(original), manager);
+            tail.add(unit);
+            input = unit.getOutputShapes(new Shape[]{input})[0];
+        }
+        Linear head = head(manager, classes);
+        HeadTrainer.restore(head, headWeights, manager);
+        tail.add(new LambdaBlock(list -> new NDList(KerasResNet50.globalAveragePool(list.singletonOrThrow())), "avg_pool"))
+                .add(head);
+        tail.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(stage5Input(imageSize)));
+        return tail;
+    }
+
+    /** Stage 5's input (stage 4's output, 1024 channels) for one image: the network has downsampled 16×. */
+    public static Shape stage5Input(int imageSize) {
+        return new Shape(1024, imageSize / 16, imageSize / 16);
     }
 
     /** The last unit's input for one image of {@code imageSize}² pixels (the network downsamples 32×). */

@@ -36,6 +36,10 @@ public record TrainingSettings(float learningRate, int batchSize, int maxEpochs,
                 Protocol.FINE_TUNING_EPOCHS, Protocol.PATIENCE, seed);
     }
 
+    public TrainingSettings withLearningRate(float rate) {
+        return new TrainingSettings(rate, batchSize, maxEpochs, patience, seed);
+    }
+
     public TrainingSettings withMaxEpochs(int epochs) {
         return new TrainingSettings(learningRate, batchSize, epochs, patience, seed);
     }

@@ -44,11 +44,11 @@ class TransferEngineTest {
         try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(ImageNetWeights.cacheDir()), cache, 2, 16)) {
             byte[] frozenBefore = HeadTrainer.snapshot(engine.backbone());
             List<Integer> progress = new ArrayList<>();
-            engine.ensureFeatures(concat(train, val, test), false, (done, total) -> progress.add(done));
+            engine.ensureFeatures(concat(train, val, test), List.of(Strategy.FE), (done, total) -> progress.add(done));
             assertThat(progress).isNotEmpty().last().isEqualTo(train.size() + val.size() + test.size());
             assertThat(Files.list(cache)).as("feature extraction alone stores only the pooled features").hasSize(1);
             List<Integer> again = new ArrayList<>();
-            engine.ensureFeatures(concat(train, val, test), false, (done, total) -> again.add(done));
+            engine.ensureFeatures(concat(train, val, test), List.of(Strategy.FE), (done, total) -> again.add(done));
             assertThat(again).as("a second pass finds everything cached").isEmpty();
 
             List<EpochStats> epochs = new ArrayList<>();
@@ -56,7 +56,7 @@ class TransferEngineTest {
             RunOutcome fe = engine.train(Strategy.FE, parts, TrainingSettings.featureExtraction(1), AugmentationPlan.NONE,
                     null, (stats, max) -> epochs.add(stats), null);
             assertThat(epochs).hasSize(fe.history().epochs().size());
-            assertThat(engine.evaluate(false, fe.tailWeights(), test, 5).microF1()).as("fe micro-F1 on 5 classes")
+            assertThat(engine.evaluate(Strategy.FE, fe.tailWeights(), test, 5).microF1()).as("fe micro-F1 on 5 classes")
                     .isGreaterThan(0.6);
             assertThat(fe.history().bestEpoch()).isBetween(1, 30);
             assertThat(fe.history().keptWeights()).isEqualTo("best-validation-loss");
@@ -64,7 +64,7 @@ class TransferEngineTest {
 
             RunOutcome ft = engine.train(Strategy.FT, parts, TrainingSettings.fineTuning(1).withMaxEpochs(3),
                     AugmentationPlan.NONE, fe.tailWeights(), EpochListener.NONE, null);
-            assertThat(engine.evaluate(true, ft.tailWeights(), test, 5).microF1()).as("ft micro-F1 on 5 classes")
+            assertThat(engine.evaluate(Strategy.FT, ft.tailWeights(), test, 5).microF1()).as("ft micro-F1 on 5 classes")
                     .isGreaterThan(0.6);
             assertThat(ft.history().epochs()).hasSizeLessThanOrEqualTo(3);
             assertThatThrownBy(() -> engine.train(Strategy.FT, parts, TrainingSettings.fineTuning(1), AugmentationPlan.NONE,
@@ -77,6 +77,44 @@ class TransferEngineTest {
             assertThat(HeadTrainer.snapshot(engine.backbone().unit(KerasResNet50.LAST_UNIT)))
                     .as("fine-tuning trained a copy of res5c").isNotEqualTo(ft.tailWeights());
             assertThat(Files.list(cache)).hasSize(2);
+        }
+    }
+
+    @Test
+    void theProbeThenTheDeeperFineTuningWithItsLearningRateChosenOnValidation() throws Exception {
+        Path flowers = SharedData.path("datasets/flowers102");
+        Assumptions.assumeTrue(flowers != null, "../shared is not present");
+        DatasetIndex index = DatasetScanner.scan(flowers).firstClasses(3);
+        DatasetSplit split = StratifiedSplitter.split(index, StudyPreset.SEED_2020.size("small"), 3);
+        List<ImageRef> train = ImageRef.of(flowers, split.train());
+        List<ImageRef> val = ImageRef.of(flowers, split.val());
+        List<ImageRef> test = ImageRef.of(flowers, split.test());
+        try (TransferEngine engine = new TransferEngine(ImageNetWeights.resnet50(ImageNetWeights.cacheDir()), cache, 2, 16)) {
+            byte[] frozenBefore = HeadTrainer.snapshot(engine.backbone());
+            RunParts parts = new RunParts(train, val, 3);
+            List<EpochStats> strengths = new ArrayList<>();
+            RunOutcome lp = engine.train(Strategy.LP, parts, TrainingSettings.featureExtraction(3), AugmentationPlan.NONE,
+                    null, (stats, max) -> strengths.add(stats), null);
+            assertThat(strengths).hasSize(12);
+            assertThat(lp.history().keptWeights()).startsWith("l2=");
+            assertThat(engine.evaluate(Strategy.LP, lp.tailWeights(), test, 3).microF1()).as("lp micro-F1 on 3 classes")
+                    .isGreaterThan(0.6);
+            assertThat(Files.list(cache)).as("the probe needs only the pooled features").hasSize(1);
+
+            List<EpochStats> epochs = new ArrayList<>();
+            RunOutcome ft5 = engine.train(Strategy.FT5, parts, TrainingSettings.fineTuning(3).withMaxEpochs(2),
+                    AugmentationPlan.NONE, lp.tailWeights(), (stats, max) -> epochs.add(stats), null);
+            // the listener hears the chosen run only, not the trials
+            assertThat(epochs).hasSize(ft5.history().epochs().size()).hasSizeLessThanOrEqualTo(2);
+            assertThat(ft5.history().keptWeights()).contains("chosen on validation loss after 2-epoch trials")
+                    .containsPattern("lr=[0-9]e-0[45]");
+            assertThat(engine.evaluate(Strategy.FT5, ft5.tailWeights(), test, 3).microF1()).as("ft5 micro-F1 on 3 classes")
+                    .isGreaterThan(0.6);
+            assertThat(Files.list(cache)).as("stage 5's inputs cached beside the pooled features").hasSize(2);
+            assertThatThrownBy(() -> engine.train(Strategy.FT5, parts, TrainingSettings.fineTuning(3),
+                    AugmentationPlan.online(), lp.tailWeights(), EpochListener.NONE, null))
+                    .hasMessageContaining("ft5 is not augmented");
+            assertThat(HeadTrainer.snapshot(engine.backbone())).isEqualTo(frozenBefore);
         }
     }
 
@@ -103,7 +141,7 @@ class TransferEngineTest {
                     AugmentationPlan.online(), views.tailWeights(), EpochListener.NONE, null);
             assertThat(online.strategy()).isEqualTo("ft-aug");
             assertThat(online.augmentationMode()).isEqualTo("online");
-            assertThat(engine.evaluate(true, online.tailWeights(), test, 3).samples()).isEqualTo(test.size());
+            assertThat(engine.evaluate(Strategy.FT, online.tailWeights(), test, 3).samples()).isEqualTo(test.size());
             assertThat(HeadTrainer.snapshot(engine.backbone())).isEqualTo(frozenBefore);
         }
     }
