@@ -78,8 +78,9 @@ function renderDecrease(rows) {
   const stats = bySizeAndStrategy(rows);
   const series = [];
   for (const s of STRATEGIES) {
-    const points = sizes.map(size => stats[size + '|' + s]).filter(Boolean);
-    // relative to the largest size; a reference F1 of 0 has no relative loss to show
+    // relative to the largest training set (the first of seed-2020, the last of a learning curve); a reference
+    // F1 of 0 has no relative loss to show
+    const points = sizes.map(size => stats[size + '|' + s]).filter(Boolean).sort((a, b) => b.train - a.train);
     if (points.length < 2 || points[0].f1 <= 0) continue;
     const ref = points[0];
     series.push({

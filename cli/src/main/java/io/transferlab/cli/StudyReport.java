@@ -151,12 +151,15 @@ final class StudyReport {
         strategies.forEach(id -> md.append("- `").append(id).append("`: ")
                 .append(io.transferlab.core.study.Strategy.of(id).description()).append('\n'));
         if (sizes.size() > 1) {
-            String reference = sizes.get(0);
+            // relative to the largest training set: seed-2020's first size, a learning curve's last
+            String reference = sizes.stream().max(java.util.Comparator.comparingDouble(size -> study.runs().stream()
+                    .filter(r -> r.size().equals(size)).mapToInt(RunResult::trainImages).average().orElse(0)))
+                    .orElseThrow();
             md.append("\n## F1 decrease against training-set decrease (relative to ").append(reference).append(")\n\n");
             md.append("| strategy | size | training images lost | micro-F1 lost |\n|---|---|---:|---:|\n");
             for (String strategy : strategies) {
                 Optional<Summary> ref = find(study, reference, strategy);
-                for (String size : sizes.subList(1, sizes.size())) {
+                for (String size : sizes.stream().filter(size -> !size.equals(reference)).toList()) {
                     Optional<Summary> run = find(study, size, strategy);
                     if (ref.isPresent() && run.isPresent()) {
                         md.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.1f %% |%n", strategy, size,
