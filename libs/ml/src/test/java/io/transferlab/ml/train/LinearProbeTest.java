@@ -89,7 +89,7 @@ class LinearProbeTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             int[] y = new int[160];
             float[][] raw = points(160, 3, y);
-            // standardised as fit() does, so the objective is the one the probe minimises
+            // standardised (minimise works on whatever matrix the problem holds)
             NDArray x = manager.create(raw);
             NDArray mean = x.mean(new int[]{0});
             NDArray standard = x.sub(mean).div(x.sub(mean).square().mean(new int[]{0}).sqrt());
