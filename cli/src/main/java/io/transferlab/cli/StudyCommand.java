@@ -18,6 +18,7 @@ import io.transferlab.ml.engine.RunOutcome;
 import io.transferlab.ml.engine.RunParts;
 import io.transferlab.ml.engine.TransferEngine;
 import io.transferlab.ml.train.EpochListener;
+import io.transferlab.ml.train.EpochStats;
 import io.transferlab.ml.train.TrainingSettings;
 import io.transferlab.ml.weights.ImageNetWeights;
 import picocli.CommandLine.Command;
@@ -160,8 +161,19 @@ final class StudyCommand implements Callable<Integer> {
                     for (Strategy strategy : Strategy.trainingPlan(requested)) {
                         AugmentationPlan plan = strategy.augmented() ? augmentation : AugmentationPlan.NONE;
                         ProgressBar bar = new ProgressBar(console, size + " " + strategy.id());
-                        EpochListener listener = (stats, max) -> bar.update(stats.epoch(), max, String.format(Locale.ROOT,
-                                "loss %.3f val %.3f acc %.3f", stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
+                        EpochListener listener = new EpochListener() {
+                            @Override
+                            public void onEpoch(EpochStats stats, int max) {
+                                bar.update(stats.epoch(), max, String.format(Locale.ROOT, "loss %.3f val %.3f acc %.3f",
+                                        stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
+                            }
+
+                            @Override
+                            public void onTrialEpoch(String trial, EpochStats stats, int max) {
+                                bar.update(stats.epoch(), max, String.format(Locale.ROOT, "trial %s: val %.3f acc %.3f",
+                                        trial, stats.valLoss(), stats.valAccuracy()));
+                            }
+                        };
                         String name = size + "-" + strategy.id() + "-seed" + runSeed;
                         // a restarted study resumes each run after its last finished epoch
                         Path progress = out.resolve("checkpoints").resolve(name + ".progress");

@@ -373,9 +373,11 @@ public final class TransferEngine implements AutoCloseable {
         double bestLoss = Double.POSITIVE_INFINITY;
         List<String> trials = new ArrayList<>();
         for (float rate : LEARNING_RATES) {
+            String name = String.format(java.util.Locale.ROOT, "lr %.0e", rate);
+            int trialEpochs = Math.min(TRIAL_EPOCHS, settings.maxEpochs());
             RunOutcome trial = fit(strategy, parts, train, val, viewIds,
-                    settings.withLearningRate(rate).withMaxEpochs(Math.min(TRIAL_EPOCHS, settings.maxEpochs())),
-                    head, augmentation, EpochListener.NONE, null, null);
+                    settings.withLearningRate(rate).withMaxEpochs(trialEpochs), head, augmentation,
+                    (stats, max) -> listener.onTrialEpoch(name, stats, max), null, null);
             double loss = trial.history().bestValLoss();
             trials.add(String.format(java.util.Locale.ROOT, "%.0e → %.4f", rate, loss));
             if (loss < bestLoss) {

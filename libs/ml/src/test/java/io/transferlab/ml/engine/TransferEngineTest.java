@@ -102,10 +102,23 @@ class TransferEngineTest {
             assertThat(Files.list(cache)).as("the probe needs only the pooled features").hasSize(1);
 
             List<EpochStats> epochs = new ArrayList<>();
+            List<String> trials = new ArrayList<>();
             RunOutcome ft5 = engine.train(Strategy.FT5, parts, TrainingSettings.fineTuning(3).withMaxEpochs(2),
-                    AugmentationPlan.NONE, lp.tailWeights(), (stats, max) -> epochs.add(stats), null);
-            // the listener hears the chosen run only, not the trials
+                    AugmentationPlan.NONE, lp.tailWeights(), new EpochListener() {
+                        @Override
+                        public void onEpoch(EpochStats stats, int max) {
+                            epochs.add(stats);
+                        }
+
+                        @Override
+                        public void onTrialEpoch(String trial, EpochStats stats, int max) {
+                            trials.add(trial + "/" + stats.epoch());
+                        }
+                    }, null);
+            // the run's epochs are the chosen run's only; the trials' are told apart
             assertThat(epochs).hasSize(ft5.history().epochs().size()).hasSizeLessThanOrEqualTo(2);
+            assertThat(trials).containsExactly("lr 1e-05/1", "lr 1e-05/2", "lr 3e-05/1", "lr 3e-05/2", "lr 1e-04/1",
+                    "lr 1e-04/2");
             assertThat(ft5.history().keptWeights()).contains("chosen on validation loss after 2-epoch trials")
                     .containsPattern("lr=[0-9]e-0[45]");
             assertThat(engine.evaluate(Strategy.FT5, ft5.tailWeights(), test, 3).microF1()).as("ft5 micro-F1 on 3 classes")
