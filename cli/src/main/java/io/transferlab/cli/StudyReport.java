@@ -365,8 +365,8 @@ final class StudyReport {
                     width - right + 26, top + 20 * s + 10, entry.getKey(), c.a()));
             s++;
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\">micro-F1 against training images per class:"
-                + " seeds' means (95 %% interval), fitted a − b·n^(−c) and its 95 %% band</text>%n", left));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\">micro-F1 by images per class: seeds' means"
+                + " (95 %%), fitted a − b·n^(−c) (95 %% band)</text>%n", left));
         return svg.append("</svg>\n").toString();
     }
 
