@@ -23,11 +23,12 @@ public enum Strategy {
             "linear probe: L2-regularised logistic regression on standardised pooled features (L-BFGS to"
                     + " convergence), the L2 strength chosen on the validation part"),
     /**
-     * Deeper fine-tuning: all of stage 5 (res5a, res5b, res5c) and the head, from the linear probe's head, trained
-     * on cached stage-4 activations with the learning rate chosen on validation.
+     * Deeper fine-tuning: all of stage 5 (res5a, res5b, res5c) and the head, from feature extraction's head (not the
+     * probe's: that one already fits the training images, and stage 5 then gets no gradient — measured), trained on
+     * cached stage-4 activations with the learning rate chosen on validation.
      */
-    FT5("ft5", true, false, "lp",
-            "deeper fine-tuning: all of stage 5 (res5a-c) and the head, from lp's head, on cached stage-4"
+    FT5("ft5", true, false, "fe",
+            "deeper fine-tuning: all of stage 5 (res5a-c) and the head, from fe's head, on cached stage-4"
                     + " activations; Adam with the learning rate chosen on validation from short trials");
 
     private final String id;

@@ -20,8 +20,8 @@ class StrategyTest {
         assertThat(Strategy.FT_AUG.base()).isEqualTo(Strategy.FE_AUG);
         assertThat(Strategy.LP.linearProbe()).isTrue();
         assertThat(Strategy.LP.fineTuning()).isFalse();
-        assertThat(Strategy.trainingPlan(List.of(Strategy.FT5))).containsExactly(Strategy.LP, Strategy.FT5);
-        assertThat(Strategy.FT5.base()).isEqualTo(Strategy.LP);
+        assertThat(Strategy.trainingPlan(List.of(Strategy.FT5))).containsExactly(Strategy.FE, Strategy.FT5);
+        assertThat(Strategy.FT5.base()).isEqualTo(Strategy.FE);
         assertThat(List.of(Strategy.FE.unfrozenUnits(), Strategy.FT.unfrozenUnits(), Strategy.FT5.unfrozenUnits()))
                 .containsExactly(0, 1, 3);
     }
