@@ -83,10 +83,7 @@ public class StudyResource {
     @Path("/{id}")
     @Operation(summary = "One study with the state of each of its runs")
     public StudyView one(@PathParam("id") String id) {
-        Study study = Study.findById(id);
-        if (study == null) {
-            throw new NotFoundException("no study " + id);
-        }
+        Study study = existing(id);
         return StudyView.of(study, StudyRun.ofStudy(id), studies.results(study));
     }
 
@@ -95,10 +92,7 @@ public class StudyResource {
     @Operation(summary = "The training curves: per strategy and training set, the loss, validation loss and "
             + "validation accuracy of every epoch the trainer reported")
     public List<io.transferlab.gateway.mapping.TrainingCurveView> training(@PathParam("id") String id) {
-        Study study = Study.findById(id);
-        if (study == null) {
-            throw new NotFoundException("no study " + id);
-        }
+        Study study = existing(id);
         return studies.trainingCurves(study);
     }
 
@@ -108,10 +102,7 @@ public class StudyResource {
             + " and the confusion matrix summed over seeds, from the evaluator's verified report files")
     public List<io.transferlab.gateway.mapping.ClassScoresView> classes(@PathParam("id") String id,
                                                                        @QueryParam("strategy") String strategy) {
-        Study study = Study.findById(id);
-        if (study == null) {
-            throw new NotFoundException("no study " + id);
-        }
+        Study study = existing(id);
         if (strategy == null || strategy.isBlank()) {
             throw new IllegalArgumentException("'strategy' is required (one of " + study.strategyList() + ")");
         }
@@ -125,10 +116,7 @@ public class StudyResource {
     @Operation(summary = "The study and its reruns (by request or on a new dataset version), oldest first: the "
             + "dataset version each ran on and its results, for comparing versions")
     public List<StudyVersion> versions(@PathParam("id") String id) {
-        Study study = Study.findById(id);
-        if (study == null) {
-            throw new NotFoundException("no study " + id);
-        }
+        Study study = existing(id);
         return studies.family(study).stream()
                 .map(s -> StudyVersion.of(StudyView.of(s, StudyRun.ofStudy(s.id), studies.results(s)), s)).toList();
     }
@@ -140,10 +128,7 @@ public class StudyResource {
             + " Accept: text/csv or ?format=csv)")
     public Response results(@PathParam("id") String id, @QueryParam("format") String format,
                             @Context HttpHeaders headers) {
-        Study study = Study.findById(id);
-        if (study == null) {
-            throw new NotFoundException("no study " + id);
-        }
+        Study study = existing(id);
         List<ResultRow> rows = studies.results(study);
         boolean csv = "csv".equalsIgnoreCase(format) || (format == null
                 && headers.getAcceptableMediaTypes().stream().anyMatch(m -> "text".equals(m.getType()) && "csv".equals(m.getSubtype())));
@@ -162,9 +147,7 @@ public class StudyResource {
     @Operation(summary = "The study's report page: the results table and the seed's figures")
     @APIResponse(responseCode = "303", description = "To the report page of this study")
     public Response report(@PathParam("id") String id) {
-        if (Study.findById(id) == null) {
-            throw new NotFoundException("no study " + id);
-        }
+        existing(id);
         return Response.seeOther(java.net.URI.create("/report.html?study=" + id)).build();
     }
 
@@ -176,9 +159,15 @@ public class StudyResource {
     @Operation(summary = "Live progress of a study as Server-Sent Events: one event whenever it changes, until it"
             + " is complete or failed")
     public Multi<StudyProgress> events(@PathParam("id") String id) {
-        if (Study.findById(id) == null) {
+        existing(id);
+        return progress.follow(id);
+    }
+
+    private static Study existing(String id) {
+        Study study = Study.findById(id);
+        if (study == null) {
             throw new NotFoundException("no study " + id);
         }
-        return progress.follow(id);
+        return study;
     }
 }

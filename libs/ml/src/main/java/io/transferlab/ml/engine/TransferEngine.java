@@ -321,8 +321,6 @@ public final class TransferEngine implements AutoCloseable {
                     ? strategy.id() + " starts from the trained head of " + strategy.base().id() + ", which was not given"
                     : strategy.id() + " trains its own head; a starting head is only for fine-tuning");
         }
-        boolean fineTune = strategy.fineTuning();
-        int units = strategy.unfrozenUnits();
         ensureFeatures(concat(parts.train(), parts.val()), List.of(strategy), BackboneProgress.NONE);
         List<ImageRef> train = decodable(parts.train());
         List<ImageRef> val = decodable(parts.val());
