@@ -2,8 +2,9 @@
 // refreshed live from /studies/{id}/events (Server-Sent Events) while the study runs.
 'use strict';
 
-const STRATEGIES = ['fe', 'ft', 'fe-aug', 'ft-aug', 'lp'];
-const COLOURS = {'fe': '#4e79a7', 'ft': '#f28e2b', 'fe-aug': '#76b7b2', 'ft-aug': '#e15759', 'lp': '#59a14f'};
+const STRATEGIES = ['fe', 'ft', 'fe-aug', 'ft-aug', 'lp', 'ft5', 'ft5-aug'];
+const COLOURS = {'fe': '#4e79a7', 'ft': '#f28e2b', 'fe-aug': '#76b7b2', 'ft-aug': '#e15759', 'lp': '#59a14f',
+  'ft5': '#b07aa1', 'ft5-aug': '#ff9da7'};
 const studyId = new URLSearchParams(location.search).get('study');
 const charts = {};
 
@@ -104,7 +105,7 @@ function renderAugmentation(rows) {
   const sizes = sizesOf(rows);
   const stats = bySizeAndStrategy(rows);
   const series = [];
-  for (const base of ['fe', 'ft']) {
+  for (const base of ['fe', 'ft', 'ft5']) {
     const data = sizes.map(size => {
       const plain = stats[size + '|' + base];
       const aug = stats[size + '|' + base + '-aug'];

@@ -55,7 +55,7 @@ final class StudyCommand implements Callable<Integer> {
     List<String> sizes;
 
     @Option(names = "--strategies", split = ",", defaultValue = "fe,ft",
-            description = "Strategies among fe, ft, fe-aug, ft-aug (default: ${DEFAULT-VALUE}).")
+            description = "Strategies among fe, ft, fe-aug, ft-aug, lp, ft5, ft5-aug (default: ${DEFAULT-VALUE}).")
     List<String> strategies;
 
     @Option(names = "--seed", defaultValue = "42", description = "Split and training seed (default: ${DEFAULT-VALUE}).")

@@ -3,6 +3,7 @@ package io.transferlab.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.transferlab.core.metrics.LearningCurveFit;
+import io.transferlab.core.metrics.LearningCurves;
 import io.transferlab.core.metrics.SeedSummary;
 
 import java.io.IOException;
@@ -83,13 +84,72 @@ final class StudyReport {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), study);
         Files.writeString(out.resolve("report.md"), markdown(study, sizeOrder, strategyOrder, targets));
         Files.writeString(out.resolve("micro-f1.svg"), chart(study, sizeOrder, strategyOrder));
-        Map<String, LearningCurveFit> fits = fits(study, sizeOrder, strategyOrder);
+        Optional<Decrease> decrease = decrease(study, sizeOrder, strategyOrder);
+        writeOrDelete(out.resolve("decrease.svg"), decrease.map(StudyReport::decreaseChart));
+        List<Gain> gains = gains(study, sizeOrder, strategyOrder);
+        writeOrDelete(out.resolve("augmentation.svg"), gains.isEmpty() ? Optional.empty()
+                : Optional.of(gainChart(gains)));
+        Map<String, LearningCurveFit> fits = new LinkedHashMap<>();
+        curves(study, sizeOrder, strategyOrder).forEach(c -> fits.put(c.strategy(), c.fit()));
         Path curves = out.resolve("learning-curve.svg");
         if (fits.isEmpty()) {
             Files.deleteIfExists(curves);
         } else {
             Files.writeString(curves, learningCurveChart(study, sizeOrder, fits));
         }
+    }
+
+    /**
+     * Figure 7's numbers: per strategy and smaller size, the training images and the micro-F1 lost relative to the
+     * largest training set (seed-2020's first size, a learning curve's last), both in percent of the reference.
+     */
+    record Decrease(String reference, List<String> sizes, Map<String, Double> imagesLost, Map<String, Double> f1Lost) {
+    }
+
+    static Optional<Decrease> decrease(Study study, List<String> sizes, List<String> strategies) {
+        if (sizes.size() < 2) {
+            return Optional.empty();
+        }
+        String reference = sizes.stream().max(java.util.Comparator.comparingDouble(size -> study.runs().stream()
+                .filter(r -> r.size().equals(size)).mapToInt(RunResult::trainImages).average().orElse(0)))
+                .orElseThrow();
+        List<String> smaller = sizes.stream().filter(size -> !size.equals(reference)).toList();
+        Map<String, Double> images = new LinkedHashMap<>();
+        Map<String, Double> f1 = new LinkedHashMap<>();
+        for (String strategy : strategies) {
+            Optional<Summary> ref = find(study, reference, strategy);
+            for (String size : smaller) {
+                Optional<Summary> run = find(study, size, strategy);
+                if (ref.isPresent() && run.isPresent()) {
+                    images.put(strategy + "/" + size,
+                            100.0 * (ref.get().trainImages() - run.get().trainImages()) / ref.get().trainImages());
+                    f1.put(strategy + "/" + size,
+                            100.0 * (ref.get().microF1().mean() - run.get().microF1().mean()) / ref.get().microF1().mean());
+                }
+            }
+        }
+        return f1.isEmpty() ? Optional.empty() : Optional.of(new Decrease(reference, smaller, images, f1));
+    }
+
+    /** Figure 8's numbers: a strategy beside its augmented form ("x" and "x-aug") at one size. */
+    record Gain(String size, String strategy, double plain, double augmented) {
+        double percent() {
+            return 100.0 * (augmented - plain) / plain;
+        }
+    }
+
+    static List<Gain> gains(Study study, List<String> sizes, List<String> strategies) {
+        List<Gain> gains = new ArrayList<>();
+        for (String size : sizes) {
+            for (String base : strategies.stream().filter(s -> !s.endsWith("-aug")).toList()) {
+                Optional<Summary> plain = find(study, size, base);
+                Optional<Summary> aug = find(study, size, base + "-aug");
+                if (plain.isPresent() && aug.isPresent()) {
+                    gains.add(new Gain(size, base, plain.get().microF1().mean(), aug.get().microF1().mean()));
+                }
+            }
+        }
+        return gains;
     }
 
     /** The runs of a size and strategy over their seeds, summarised; empty when there are none. */
@@ -150,41 +210,27 @@ final class StudyReport {
         md.append("\n## Strategies\n\n");
         strategies.forEach(id -> md.append("- `").append(id).append("`: ")
                 .append(io.transferlab.core.study.Strategy.of(id).description()).append('\n'));
-        if (sizes.size() > 1) {
-            // relative to the largest training set: seed-2020's first size, a learning curve's last
-            String reference = sizes.stream().max(java.util.Comparator.comparingDouble(size -> study.runs().stream()
-                    .filter(r -> r.size().equals(size)).mapToInt(RunResult::trainImages).average().orElse(0)))
-                    .orElseThrow();
-            md.append("\n## F1 decrease against training-set decrease (relative to ").append(reference).append(")\n\n");
+        Optional<Decrease> decrease = decrease(study, sizes, strategies);
+        decrease.ifPresent(d -> {
+            md.append("\n## F1 decrease against training-set decrease (relative to ").append(d.reference()).append(")\n\n");
             md.append("| strategy | size | training images lost | micro-F1 lost |\n|---|---|---:|---:|\n");
             for (String strategy : strategies) {
-                Optional<Summary> ref = find(study, reference, strategy);
-                for (String size : sizes.stream().filter(size -> !size.equals(reference)).toList()) {
-                    Optional<Summary> run = find(study, size, strategy);
-                    if (ref.isPresent() && run.isPresent()) {
+                for (String size : d.sizes()) {
+                    Double f1Lost = d.f1Lost().get(strategy + "/" + size);
+                    if (f1Lost != null) {
                         md.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.1f %% |%n", strategy, size,
-                                100.0 * (ref.get().trainImages() - run.get().trainImages()) / ref.get().trainImages(),
-                                100.0 * (ref.get().microF1().mean() - run.get().microF1().mean()) / ref.get().microF1().mean()));
+                                d.imagesLost().get(strategy + "/" + size), f1Lost));
                     }
                 }
             }
-        }
-        List<String> gains = new ArrayList<>();
-        for (String size : sizes) {
-            for (String base : List.of("fe", "ft")) {
-                Optional<Summary> plain = find(study, size, base);
-                Optional<Summary> aug = find(study, size, base + "-aug");
-                if (plain.isPresent() && aug.isPresent()) {
-                    double p = plain.get().microF1().mean();
-                    double a = aug.get().microF1().mean();
-                    gains.add(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %+.1f %% |", size, base, p, a,
-                            100.0 * (a - p) / p));
-                }
-            }
-        }
+            md.append("\n![F1 decrease and training-set decrease side by side](decrease.svg)\n");
+        });
+        List<Gain> gains = gains(study, sizes, strategies);
         if (!gains.isEmpty()) {
             md.append("\n## Gain from augmentation\n\n| size | strategy | micro-F1 | with augmentation | gain |\n|---|---|---:|---:|---:|\n");
-            gains.forEach(g -> md.append(g).append('\n'));
+            gains.forEach(g -> md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %+.1f %% |%n", g.size(),
+                    g.strategy(), g.plain(), g.augmented(), g.percent())));
+            md.append("\n![gain from augmentation](augmentation.svg)\n");
         }
         md.append("\n![micro-F1 by training size and strategy](micro-f1.svg)\n");
         worstClasses(md, study, sizes, strategies);
@@ -200,21 +246,15 @@ final class StudyReport {
                                List<Double> targets) {
         List<String> lines = new ArrayList<>();
         List<String> answers = new ArrayList<>();
-        for (Map.Entry<String, LearningCurveFit> fitted : fits(study, sizes, strategies).entrySet()) {
-            String strategy = fitted.getKey();
-            LearningCurveFit fit = fitted.getValue();
+        for (LearningCurves.Curve fitted : curves(study, sizes, strategies)) {
+            String strategy = fitted.strategy();
+            LearningCurveFit fit = fitted.fit();
             List<LearningCurveFit.Point> points = fit.points();
             LearningCurveFit.Curve c = fit.curve();
             double[][] p = fit.parameterIntervals();
             lines.add(String.format(Locale.ROOT, "| %s | %d | %.4f (%.4f – %.4f) | %.4f | %.3f | %.4f | %.4f |", strategy,
                     points.size(), c.a(), p[0][0], p[0][1], c.b(), c.c(), c.rSquared(), c.rmse()));
-            List<LearningCurveFit.Estimate> estimates = new ArrayList<>();
-            if (targets == null || targets.isEmpty()) {
-                estimates.addAll(fit.defaultEstimates());
-            } else {
-                targets.forEach(t -> estimates.add(fit.imagesFor(t)));
-            }
-            for (LearningCurveFit.Estimate e : estimates) {
+            for (LearningCurveFit.Estimate e : fitted.estimates(targets)) {
                 answers.add(e.sentence("**" + strategy + "**"));
             }
         }
@@ -268,19 +308,15 @@ final class StudyReport {
     }
 
     /** The inverse power law of each strategy measured at three sizes or more, in strategy order. */
-    static Map<String, LearningCurveFit> fits(Study study, List<String> sizes, List<String> strategies) {
-        Map<String, LearningCurveFit> fits = new LinkedHashMap<>();
+    static List<LearningCurves.Curve> curves(Study study, List<String> sizes, List<String> strategies) {
+        List<LearningCurves.Run> runs = new ArrayList<>();
         for (String strategy : strategies) {
-            List<LearningCurveFit.Point> points = new ArrayList<>();
             for (String size : sizes) {
-                find(study, size, strategy).ifPresent(sum -> points.add(LearningCurveFit.Point.of(
-                        sum.trainImages() / study.classes(), sum.microF1())));
-            }
-            if (points.stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).distinct().count() >= 3) {
-                fits.put(strategy, LearningCurveFit.fit(points, study.seed()));
+                study.runs().stream().filter(r -> r.size().equals(size) && r.strategy().equals(strategy))
+                        .forEach(r -> runs.add(new LearningCurves.Run(strategy, size, r.trainImages(), r.microF1())));
             }
         }
-        return fits;
+        return LearningCurves.of(runs, study.classes(), study.seed());
     }
 
     private static final String[] COLOURS = {"#4e79a7", "#f28e2b", "#76b7b2", "#e15759", "#59a14f", "#b07aa1"};
@@ -370,51 +406,120 @@ final class StudyReport {
         return svg.append("</svg>\n").toString();
     }
 
-    /** A grouped bar chart: micro-F1 per size (groups) and strategy (bars). */
+    private static void writeOrDelete(Path file, Optional<String> content) throws IOException {
+        if (content.isPresent()) {
+            Files.writeString(file, content.get());
+        } else {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Figure 5/6: micro-F1 per size (groups) and strategy (bars). */
     static String chart(Study study, List<String> sizes, List<String> strategies) {
+        Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+        for (String size : sizes) {
+            Map<String, Double> bars = new LinkedHashMap<>();
+            for (String strategy : strategies) {
+                find(study, size, strategy).ifPresent(sum -> bars.put(strategy, sum.microF1().mean()));
+            }
+            values.put(size, bars);
+        }
+        return barChart("micro-F1 by training size and strategy", values, strategies, 0, 1, "%.2f");
+    }
+
+    /** Figure 7: per smaller size, the training images lost beside each strategy's micro-F1 lost (percent). */
+    static String decreaseChart(Decrease d) {
+        List<String> strategies = d.f1Lost().keySet().stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().toList();
+        List<String> series = new ArrayList<>();
+        series.add("training images");
+        strategies.forEach(s -> series.add("F1 " + s));
+        Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+        double max = 10;
+        for (String size : d.sizes()) {
+            Map<String, Double> bars = new LinkedHashMap<>();
+            for (String strategy : strategies) {
+                Double f1 = d.f1Lost().get(strategy + "/" + size);
+                if (f1 != null) {
+                    bars.putIfAbsent("training images", d.imagesLost().get(strategy + "/" + size));
+                    bars.put("F1 " + strategy, f1);
+                    max = Math.max(max, Math.max(f1, d.imagesLost().get(strategy + "/" + size)));
+                }
+            }
+            values.put(size, bars);
+        }
+        return barChart("decrease relative to " + d.reference() + " (%): training images and micro-F1", values, series,
+                Math.min(0, values.values().stream().flatMap(m -> m.values().stream()).mapToDouble(v -> v).min().orElse(0)),
+                Math.ceil(max / 10) * 10, "%.1f");
+    }
+
+    /** Figure 8: the micro-F1 gained (percent) by each strategy's augmented form, per size. */
+    static String gainChart(List<Gain> gains) {
+        List<String> series = gains.stream().map(g -> g.strategy() + "-aug vs " + g.strategy()).distinct().toList();
+        Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+        for (Gain g : gains) {
+            values.computeIfAbsent(g.size(), k -> new LinkedHashMap<>()).put(g.strategy() + "-aug vs " + g.strategy(),
+                    g.percent());
+        }
+        double lo = Math.min(0, Math.floor(gains.stream().mapToDouble(Gain::percent).min().orElse(0)));
+        double hi = Math.max(1, Math.ceil(gains.stream().mapToDouble(Gain::percent).max().orElse(1)));
+        return barChart("micro-F1 gained from augmentation (%)", values, series, lo, hi, "%+.1f");
+    }
+
+    /**
+     * A grouped bar chart: one group per key of {@code values}, one bar per series present in it, on a linear axis
+     * from {@code min} to {@code max} with bars drawn from zero (so losses and gains below zero hang down).
+     */
+    static String barChart(String title, Map<String, Map<String, Double>> values, List<String> series, double min,
+                           double max, String format) {
         String[] colours = COLOURS;
         int width = 640, height = 360, left = 50, bottom = 300, top = 30;
-        double groupWidth = (width - left - 20) / (double) Math.max(1, sizes.size());
-        double barWidth = groupWidth * 0.8 / Math.max(1, strategies.size());
+        double groupWidth = (width - left - 20) / (double) Math.max(1, values.size());
+        double barWidth = groupWidth * 0.8 / Math.max(1, series.size());
+        java.util.function.DoubleUnaryOperator y = v -> bottom - (bottom - top) * (v - min) / (max - min);
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
-        svg.append("<title>micro-F1 by training size and strategy</title>\n");
-        for (int t = 0; t <= 10; t += 2) {
-            double y = bottom - (bottom - top) * t / 10.0;
+        svg.append("<title>").append(escape(title)).append("</title>\n");
+        for (int t = 0; t <= 5; t++) {
+            double v = min + (max - min) * t / 5.0;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n", left, width - 20, y, y, left - 6, y + 4, t / 10.0));
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left, width - 20, y.applyAsDouble(v),
+                    y.applyAsDouble(v), left - 6, y.applyAsDouble(v) + 4, String.format(Locale.ROOT, "%.4g", v)));
         }
-        Map<String, String> colour = new LinkedHashMap<>();
-        for (int s = 0; s < strategies.size(); s++) {
-            colour.put(strategies.get(s), colours[s % colours.length]);
-        }
-        for (int g = 0; g < sizes.size(); g++) {
+        double zero = y.applyAsDouble(Math.max(min, Math.min(max, 0)));
+        int g = 0;
+        for (Map.Entry<String, Map<String, Double>> group : values.entrySet()) {
             double x0 = left + g * groupWidth + groupWidth * 0.1;
-            for (int s = 0; s < strategies.size(); s++) {
-                Optional<Summary> run = find(study, sizes.get(g), strategies.get(s));
-                if (run.isEmpty()) {
+            for (int s = 0; s < series.size(); s++) {
+                Double v = group.getValue().get(series.get(s));
+                if (v == null) {
                     continue;
                 }
-                double f1 = run.get().microF1().mean();
-                double h = (bottom - top) * f1;
+                double yv = y.applyAsDouble(v);
                 double x = x0 + s * barWidth;
                 svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-                                + "<title>%s %s: %.4f</title></rect>"
-                                + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%.2f</text>%n",
-                        x, bottom - h, barWidth - 2, h, colour.get(strategies.get(s)), sizes.get(g), strategies.get(s),
-                        f1, x + barWidth / 2 - 1, bottom - h - 3, f1));
+                                + "<title>%s %s: %s</title></rect>"
+                                + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%s</text>%n",
+                        x, Math.min(yv, zero), barWidth - 2, Math.abs(zero - yv), colours[s % colours.length],
+                        escape(group.getKey()), escape(series.get(s)), String.format(Locale.ROOT, format, v),
+                        x + barWidth / 2 - 1, v >= 0 ? yv - 3 : yv + 11, String.format(Locale.ROOT, format, v)));
             }
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                    x0 + groupWidth * 0.4, bottom + 18, sizes.get(g)));
+                    x0 + groupWidth * 0.4, bottom + 18, escape(group.getKey())));
+            g++;
         }
         int lx = left;
-        for (Map.Entry<String, String> e : colour.entrySet()) {
+        for (int s = 0; s < series.size(); s++) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, height - 24, e.getValue(), lx + 16, height - 14, e.getKey()));
-            lx += 90;
+                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, height - 24, colours[s % colours.length], lx + 16,
+                    height - 14, escape(series.get(s))));
+            lx += Math.max(90, 16 + 7 * series.get(s).length());
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\">micro-F1 by training size and strategy</text>%n", left));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\">%s</text>%n", left, escape(title)));
         return svg.append("</svg>\n").toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

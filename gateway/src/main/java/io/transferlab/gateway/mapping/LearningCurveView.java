@@ -1,14 +1,12 @@
 package io.transferlab.gateway.mapping;
 
 import io.transferlab.core.metrics.LearningCurveFit;
+import io.transferlab.core.metrics.LearningCurves;
 import io.transferlab.core.metrics.SeedSummary;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * A strategy's learning curve, as the report page draws it: micro-F1 over seeds at each size (mean and 95 %
@@ -50,45 +48,32 @@ public record LearningCurveView(String strategy, List<Point> points, Fit fit, Li
         if (classes < 1) {
             return List.of();
         }
-        Map<String, Map<String, List<ResultRow>>> byStrategy = new LinkedHashMap<>();
-        for (ResultRow row : rows) {
-            if ("COMPLETE".equals(row.state()) && row.microF1() != null && row.trainImages() != null) {
-                byStrategy.computeIfAbsent(row.strategy(), s -> new LinkedHashMap<>())
-                        .computeIfAbsent(row.size(), s -> new ArrayList<>()).add(row);
-            }
-        }
+        List<LearningCurves.Run> runs = rows.stream()
+                .filter(row -> "COMPLETE".equals(row.state()) && row.microF1() != null && row.trainImages() != null)
+                .map(row -> new LearningCurves.Run(row.strategy(), row.size(), row.trainImages(), row.microF1()))
+                .toList();
         List<LearningCurveView> views = new ArrayList<>();
-        for (Map.Entry<String, Map<String, List<ResultRow>>> strategy : byStrategy.entrySet()) {
-            List<Point> points = new ArrayList<>();
-            List<LearningCurveFit.Point> fitPoints = new ArrayList<>();
-            for (Map.Entry<String, List<ResultRow>> size : strategy.getValue().entrySet()) {
-                SeedSummary f1 = SeedSummary.of(size.getValue().stream().map(ResultRow::microF1).toList());
-                double perClass = size.getValue().stream().mapToInt(ResultRow::trainImages).average().orElseThrow()
-                        / classes;
-                points.add(new Point(size.getKey(), perClass, f1.seeds(), f1.mean(), f1.sd(),
+        for (LearningCurves.Curve curveOfRuns : LearningCurves.of(runs, classes, seed)) {
+            List<Point> points = curveOfRuns.points().stream().map(p -> {
+                SeedSummary f1 = p.microF1();
+                return new Point(p.size(), p.imagesPerClass(), f1.seeds(), f1.mean(), f1.sd(),
                         f1.seeds() > 1 ? Math.max(0, f1.low()) : f1.mean(),
-                        f1.seeds() > 1 ? Math.min(1, f1.high()) : f1.mean()));
-                fitPoints.add(LearningCurveFit.Point.of(perClass, f1));
-            }
-            if (fitPoints.stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).distinct().count() < 3) {
-                continue;
-            }
-            LearningCurveFit fit = LearningCurveFit.fit(fitPoints, seed);
+                        f1.seeds() > 1 ? Math.min(1, f1.high()) : f1.mean());
+            }).toList();
+            LearningCurveFit fit = curveOfRuns.fit();
             LearningCurveFit.Curve c = fit.curve();
             double[] a = fit.parameterIntervals()[0];
-            double smallest = fitPoints.stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).min().orElseThrow();
-            double largest = fitPoints.stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).max().orElseThrow();
+            double smallest = fit.points().stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).min().orElseThrow();
+            double largest = fit.points().stream().mapToDouble(LearningCurveFit.Point::imagesPerClass).max().orElseThrow();
             List<Sample> curve = new ArrayList<>();
             for (int i = 0; i <= SAMPLES; i++) {
                 double n = smallest * Math.pow(largest / smallest, (double) i / SAMPLES);
                 double[] band = fit.band(n);
                 curve.add(new Sample(n, c.f1(n), band[0], band[1]));
             }
-            List<LearningCurveFit.Estimate> estimates = targets.isEmpty() ? fit.defaultEstimates()
-                    : targets.stream().filter(Objects::nonNull).map(fit::imagesFor).toList();
-            List<Answer> answers = estimates.stream().map(e -> new Answer(e.targetF1(), finite(e.imagesPerClass()),
-                    finite(e.low()), finite(e.high()), e.flag().name(), e.sentence(strategy.getKey()))).toList();
-            views.add(new LearningCurveView(strategy.getKey(), List.copyOf(points),
+            List<Answer> answers = curveOfRuns.estimates(targets).stream().map(e -> new Answer(e.targetF1(), finite(e.imagesPerClass()),
+                    finite(e.low()), finite(e.high()), e.flag().name(), e.sentence(curveOfRuns.strategy()))).toList();
+            views.add(new LearningCurveView(curveOfRuns.strategy(), points,
                     new Fit(c.a(), a[0], a[1], c.b(), c.c(), c.rSquared(), c.rmse()), List.copyOf(curve), answers));
         }
         return List.copyOf(views);

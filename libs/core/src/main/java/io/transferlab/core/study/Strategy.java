@@ -29,7 +29,14 @@ public enum Strategy {
      */
     FT5("ft5", true, false, "fe",
             "deeper fine-tuning: all of stage 5 (res5a-c) and the head, from fe's head, on cached stage-4"
-                    + " activations; Adam with the learning rate chosen on validation from short trials");
+                    + " activations; Adam with the learning rate chosen on validation from short trials"),
+    /**
+     * ft5 on augmented views: the stage-4 activations of K augmented views of each training image are cached
+     * like the identity's, and stage 5 trains on all of them, from fe-aug's head (views of the same kind).
+     */
+    FT5_AUG("ft5-aug", true, true, "fe-aug",
+            "ft5 on augmented views of the training images (stage-4 activations of each view cached), from"
+                    + " fe-aug's head; the learning rate chosen on validation from short trials");
 
     private final String id;
     private final boolean fineTuning;
@@ -73,12 +80,12 @@ public enum Strategy {
 
     /** How many of the network's last residual units train with the head: 0 (a head only), 1 (res5c) or 3 (stage 5). */
     public int unfrozenUnits() {
-        return this == FT5 ? 3 : fineTuning ? 1 : 0;
+        return this == FT5 || this == FT5_AUG ? 3 : fineTuning ? 1 : 0;
     }
 
     /** Whether the strategy picks its learning rate on the validation part (short trials) before training. */
     public boolean choosesLearningRate() {
-        return this == FT5;
+        return unfrozenUnits() == 3;
     }
 
     /** Whether this strategy fits a linear probe (a convex solve) rather than running epochs of Adam. */

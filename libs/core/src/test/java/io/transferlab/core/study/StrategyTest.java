@@ -22,8 +22,12 @@ class StrategyTest {
         assertThat(Strategy.LP.fineTuning()).isFalse();
         assertThat(Strategy.trainingPlan(List.of(Strategy.FT5))).containsExactly(Strategy.FE, Strategy.FT5);
         assertThat(Strategy.FT5.base()).isEqualTo(Strategy.FE);
-        assertThat(List.of(Strategy.FE.unfrozenUnits(), Strategy.FT.unfrozenUnits(), Strategy.FT5.unfrozenUnits()))
-                .containsExactly(0, 1, 3);
+        assertThat(List.of(Strategy.FE.unfrozenUnits(), Strategy.FT.unfrozenUnits(), Strategy.FT5.unfrozenUnits(),
+                Strategy.FT5_AUG.unfrozenUnits())).containsExactly(0, 1, 3, 3);
+        assertThat(Strategy.trainingPlan(List.of(Strategy.FT5_AUG))).containsExactly(Strategy.FE_AUG, Strategy.FT5_AUG);
+        assertThat(Strategy.FT5_AUG.augmented()).isTrue();
+        assertThat(List.of(Strategy.FT5.choosesLearningRate(), Strategy.FT5_AUG.choosesLearningRate(),
+                Strategy.FT.choosesLearningRate())).containsExactly(true, true, false);
     }
 
     @Test

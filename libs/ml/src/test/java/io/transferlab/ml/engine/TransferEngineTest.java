@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -158,6 +159,36 @@ class TransferEngineTest {
             assertThat(online.strategy()).isEqualTo("ft-aug");
             assertThat(online.augmentationMode()).isEqualTo("online");
             assertThat(engine.evaluate(Strategy.FT, online.tailWeights(), test, 3).samples()).isEqualTo(test.size());
+
+            // the deeper fine-tuning on the same views: each view's stage-4 activations are cached too
+            List<String> trials = new ArrayList<>();
+            long cachesBefore;
+            try (Stream<Path> caches = Files.list(cache)) {
+                cachesBefore = caches.count();
+            }
+            RunOutcome ft5Views = engine.train(Strategy.FT5_AUG, parts, TrainingSettings.fineTuning(2).withMaxEpochs(1),
+                    AugmentationPlan.views(2), views.tailWeights(), new EpochListener() {
+                        @Override
+                        public void onEpoch(EpochStats stats, int max) {
+                        }
+
+                        @Override
+                        public void onTrialEpoch(String trial, EpochStats stats, int max) {
+                            trials.add(trial);
+                        }
+                    }, null);
+            assertThat(ft5Views.strategy()).isEqualTo("ft5-aug");
+            assertThat(ft5Views.augmentationMode()).isEqualTo("views");
+            assertThat(ft5Views.trainImages()).as("one view of each image per epoch").isEqualTo(train.size());
+            assertThat(trials).containsExactly("lr 1e-05", "lr 3e-05", "lr 1e-04");
+            assertThat(ft5Views.history().keptWeights()).contains("chosen on validation loss");
+            assertThat(Files.list(cache)).as("stage-4 activations of the identity and of both views")
+                    .hasSize((int) cachesBefore + 3);
+            assertThat(engine.evaluate(Strategy.FT5_AUG, ft5Views.tailWeights(), test, 3).samples())
+                    .isEqualTo(test.size());
+            assertThatThrownBy(() -> engine.train(Strategy.FT5_AUG, parts, TrainingSettings.fineTuning(2),
+                    AugmentationPlan.online(), views.tailWeights(), EpochListener.NONE, null))
+                    .hasMessageContaining("online augmentation is not supported");
             assertThat(HeadTrainer.snapshot(engine.backbone())).isEqualTo(frozenBefore);
         }
     }
