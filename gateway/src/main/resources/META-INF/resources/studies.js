@@ -16,7 +16,12 @@ function headline(study) {
 }
 
 async function renderStudies() {
-  const studies = await fetch('/studies').then(r => r.json());
+  const response = await fetch('/studies?size=100');
+  const studies = await response.json();
+  const total = Number(response.headers.get('X-Total-Count') || studies.length);
+  const more = document.getElementById('studies-more');
+  more.hidden = total <= studies.length;
+  more.textContent = 'the newest ' + studies.length + ' of ' + total + ' studies (GET /studies?page=1&size=100 for more)';
   const body = document.querySelector('#studies tbody');
   body.innerHTML = '';
   for (const s of studies) {
@@ -90,6 +95,7 @@ async function renderForm() {
     label.append(input, ' ' + s.id + ' ');
     box.appendChild(label);
   }
+  const formKey = 'form-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
   document.getElementById('study-form').onsubmit = async event => {
     event.preventDefault();
     const list = (value, parse) => value.split(',').map(v => v.trim()).filter(v => v !== '').map(parse);
@@ -105,11 +111,12 @@ async function renderForm() {
     if (seeds.length > 0) body.seeds = seeds;
     if (targets.length > 0) body.targetF1 = targets;
     if (classLimit !== '') body.classLimit = Number(classLimit);
-    const response = await fetch('/studies', {method: 'POST', headers: {'Content-Type': 'application/json'},
-      body: JSON.stringify(body)});
+    // one key per filled-in form: a double click or a retried request does not start a second study
+    const response = await fetch('/studies', {method: 'POST', headers: {'Content-Type': 'application/json',
+      'Idempotency-Key': formKey}, body: JSON.stringify(body)});
     const result = await response.json();
     const message = document.getElementById('form-message');
-    if (response.status === 201) {
+    if (response.status === 201 || response.status === 200) {
       message.textContent = 'started ' + result.id;
       location.href = '/report.html?study=' + result.id;
     } else {

@@ -46,7 +46,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--strategies", split = ",", defaultValue = "fe,ft", description = "Strategies (default: ${DEFAULT-VALUE}).")
     List<String> strategies;
 
-    @Option(names = "--seeds", split = ",", defaultValue = "42", description = "Split seeds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", split = ",",
+            description = "Split seeds (default: the gateway's for the preset: 42, or 42,43,44 for learning-curve).")
     List<Long> seeds;
 
     @Option(names = "--classes", description = "Keep only the first N classes.")
@@ -73,7 +74,10 @@ final class SubmitCommand implements Callable<Integer> {
             sizes.forEach(body.putArray("sizes")::add);
         }
         strategies.forEach(body.putArray("strategies")::add);
-        seeds.forEach(body.putArray("seeds")::add);
+        if (seeds != null) {
+            // without --seeds the gateway applies the preset's default (three seeds for a learning curve)
+            seeds.forEach(body.putArray("seeds")::add);
+        }
         if (classes != null) {
             body.put("classLimit", classes);
         }

@@ -102,6 +102,10 @@ class DatasetRegistryTests {
                 .then().statusCode(400).body("error", containsString("outside the storage root"));
         given().contentType(ContentType.JSON).body(Map.of("name", "x")).post("/datasets")
                 .then().statusCode(400).body("error", containsString("'path' is required"));
+        given().contentType(ContentType.JSON).body(Map.of("path", emptyClass, "recursive", true)).post("/datasets")
+                .then().statusCode(400).body("error", containsString("unknown field 'recursive'"));
+        given().contentType(ContentType.JSON).body(Map.of("path", "x".repeat(401))).post("/datasets")
+                .then().statusCode(400).body("error", containsString("'path' size must be between 0 and 400"));
         given().contentType(ContentType.JSON).body(Map.of("path", "datasets/nowhere-" + UUID.randomUUID())).post("/datasets")
                 .then().statusCode(422).body("error", containsString("does not exist"));
         given().contentType(ContentType.JSON).body(Map.of("path", emptyClass)).post("/datasets")

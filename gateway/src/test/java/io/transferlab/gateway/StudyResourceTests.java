@@ -113,7 +113,7 @@ class StudyResourceTests {
     @Test
     void badRequestsAreRefusedWithTheReasonAndStoreNothing() throws Exception {
         String dataset = datasetFolder();
-        int before = given().get("/studies").then().statusCode(200).extract().path("size()");
+        long before = total();
         List<Object[]> cases = List.of(
                 new Object[]{Map.of("datasetPath", "../../etc"), "outside the storage root"},
                 new Object[]{Map.of("datasetPath", "datasets/none-" + UUID.randomUUID()), "is not a folder under the storage root"},
@@ -124,13 +124,66 @@ class StudyResourceTests {
                 new Object[]{Map.of("datasetPath", dataset, "backbone", "vgg"), "unknown backbone 'vgg'"},
                 new Object[]{Map.of("datasetPath", dataset, "backbone", "resnet50v2"),
                         "backbone 'resnet50v2' is not supported: the engine builds only Keras ResNet50 (v1)"},
-                new Object[]{Map.of("datasetPath", dataset, "classLimit", 1), "'classLimit' must be at least 2"});
+                new Object[]{Map.of("datasetPath", dataset, "classLimit", 1), "'classLimit' must be at least 2"},
+                // checked by the declared constraints and the JSON reader, before any service code
+                new Object[]{Map.of("datasetPath", dataset, "seeds", java.util.Arrays.asList(1, null)),
+                        "'seeds[1]' must not be null"},
+                new Object[]{Map.of("datasetPath", dataset, "seeds", java.util.stream.LongStream.range(0, 1_000_000)
+                        .boxed().toList()), "'seeds' size must be between 1 and 10"},
+                new Object[]{Map.of("datasetPath", dataset, "seeds", List.of(-3)), "'seeds[0]' must be greater than or equal to 0"},
+                new Object[]{Map.of("datasetPath", dataset, "strategies", List.of()), "'strategies' size must be between 1 and 10"},
+                new Object[]{Map.of("datasetPath", dataset, "sizes", List.of(" ")), "'sizes[0]' must not be blank"},
+                new Object[]{Map.of("datasetPath", dataset, "colour", "red"), "unknown field 'colour'"},
+                new Object[]{Map.of("datasetPath", dataset, "classLimit", "many"), "field 'classLimit' has the wrong type"},
+                new Object[]{"{\"datasetPath\": ", "the body is not valid JSON"},
+                new Object[]{"", "a study request body is required"});
         for (Object[] c : cases) {
-            given().contentType(ContentType.JSON).body(c[0]).post("/studies")
-                    .then().statusCode(400).body("error", containsString((String) c[1]));
+            String body = given().contentType(ContentType.JSON).body(c[0]).post("/studies")
+                    .then().statusCode(400).body("error", containsString((String) c[1])).extract().asString();
+            assertThat(body).as("no stack trace in a response").doesNotContain("at io.").doesNotContain("Exception");
         }
-        given().get("/studies").then().statusCode(200).body("size()", equalTo(before));
+        assertThat(total()).isEqualTo(before);
         given().get("/studies/" + UUID.randomUUID()).then().statusCode(404).body("error", containsString("no study"));
+    }
+
+    private static long total() {
+        return Long.parseLong(given().get("/studies").then().statusCode(200).extract().header("X-Total-Count"));
+    }
+
+    @Test
+    void theSamePostWithTheSameIdempotencyKeyMakesOneStudy() throws Exception {
+        Map<String, Object> request = Map.of("datasetPath", datasetFolder(), "sizes", List.of("small"));
+        String key = "key-" + UUID.randomUUID();
+        var requests = kafka.follow(Topics.STUDY_REQUESTED);
+        long before = total();
+
+        String id = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request).post("/studies")
+                .then().statusCode(201).extract().path("id");
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request).post("/studies")
+                .then().statusCode(200).header("Idempotent-Replayed", "true").body("id", equalTo(id))
+                .header("Location", org.hamcrest.Matchers.endsWith("/studies/" + id));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("datasetPath", request.get("datasetPath"), "sizes", List.of("large"))).post("/studies")
+                .then().statusCode(422).body("error", containsString("was used for another request (study " + id));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "no spaces please").body(request).post("/studies")
+                .then().statusCode(400).body("error", containsString("Idempotency-Key"));
+
+        assertThat(total()).isEqualTo(before + 1);
+        OutboxProbe.awaitRelayed(WAIT);
+        assertThat(requests.upToNow(r -> r.value().contains(id))).as("one StudyRequested").hasSize(1);
+    }
+
+    @Test
+    void studiesAreListedAPageAtATime() throws Exception {
+        String dataset = datasetFolder();
+        String older = post(Map.of("datasetPath", dataset, "sizes", List.of("small")));
+        String newer = post(Map.of("datasetPath", dataset, "sizes", List.of("small")));
+        var first = given().get("/studies?size=1").then().statusCode(200).body("size()", equalTo(1))
+                .body("[0].id", equalTo(newer)).header("Link", containsString("page=1")).extract();
+        assertThat(Long.parseLong(first.header("X-Total-Count"))).isGreaterThanOrEqualTo(2);
+        given().get("/studies?size=1&page=1").then().statusCode(200).body("[0].id", equalTo(older));
+        given().get("/studies?size=500").then().statusCode(400).body("error", containsString("must be less than or equal to 200"));
+        given().get("/studies?page=-1").then().statusCode(400);
     }
 
     @Test
@@ -293,7 +346,7 @@ class StudyResourceTests {
         String dataset = datasetFolder();
         given().contentType(ContentType.JSON).body(Map.of("datasetPath", dataset, "preset", "learning-curve",
                 "targetF1", List.of(1.2))).post("/studies").then().statusCode(400)
-                .body("error", containsString("'targetF1' values must be between 0 and 1"));
+                .body("error", containsString("'targetF1[0]' values must be between 0 and 1"));
         String id = post(Map.of("datasetPath", dataset, "preset", "learning-curve", "sizes", List.of("k1", "k2", "k4", "k8"),
                 "strategies", List.of("lp"), "targetF1", List.of(0.8)));
         given().get("/studies/" + id).then().body("seeds", org.hamcrest.Matchers.contains(42, 43, 44))

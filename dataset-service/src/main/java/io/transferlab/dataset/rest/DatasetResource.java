@@ -8,7 +8,8 @@ import io.transferlab.dataset.repository.Dataset;
 import io.transferlab.dataset.service.DatasetRegistry;
 import io.transferlab.platform.rest.ErrorResponses;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -43,10 +44,8 @@ public class DatasetResource {
     @APIResponse(responseCode = "400", description = "No path, or a path outside the storage root")
     @APIResponse(responseCode = "409", description = "That folder is already registered")
     @APIResponse(responseCode = "422", description = "The folder cannot be used as a dataset (the message says why)")
-    public Response register(DatasetRegistration registration, @Context UriInfo uri) {
-        if (registration == null || registration.path() == null || registration.path().isBlank()) {
-            throw new BadRequestException("'path' is required (a dataset folder under the storage root)");
-        }
+    public Response register(@Valid @NotNull(message = "a registration body is required") DatasetRegistration registration,
+                             @Context UriInfo uri) {
         DatasetRegistry.Scan scan = registry.register(registration.path(), registration.name());
         return Response.created(uri.getAbsolutePathBuilder().path(scan.dataset().id).build())
                 .entity(DatasetView.of(scan.dataset())).build();

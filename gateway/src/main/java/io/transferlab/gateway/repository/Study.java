@@ -50,6 +50,12 @@ public class Study extends PanacheEntityBase {
     /** The micro-F1 targets the learning-curve answer is for, comma-separated; null for the defaults. */
     @Column(name = "target_f1")
     public String targetF1;
+    /** The client's Idempotency-Key, if its POST carried one (unique). */
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+    /** SHA-256 of the request as resolved (defaults applied): what a repeated key must match. */
+    @Column(name = "request_fingerprint")
+    public String requestFingerprint;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

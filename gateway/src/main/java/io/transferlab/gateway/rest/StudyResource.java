@@ -13,11 +13,18 @@ import io.transferlab.gateway.service.StudyProgressStream;
 import io.transferlab.gateway.service.StudyService;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.HeaderParam;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -51,11 +58,35 @@ public class StudyResource {
     @POST
     @Operation(summary = "Start a study: split the dataset, train and evaluate every run")
     @APIResponse(responseCode = "201", description = "The study, in state REQUESTED")
+    @APIResponse(responseCode = "200", description = "The study an earlier POST with the same Idempotency-Key and"
+            + " request created (header Idempotent-Replayed: true); nothing new was started")
     @APIResponse(responseCode = "400", description = "The request names something unusable; the message says what")
-    public Response create(StudyRequest request, @Context UriInfo uri) {
-        Study study = studies.create(request);
-        return Response.created(uri.getAbsolutePathBuilder().path(study.id).build())
-                .entity(StudyView.of(study, List.of())).build();
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used before with another request")
+    public Response create(@Valid @NotNull(message = "a study request body is required") StudyRequest request,
+                           @HeaderParam("Idempotency-Key") String idempotencyKey, @Context UriInfo uri) {
+        StudyService.Created created;
+        try {
+            created = studies.create(request, idempotencyKey);
+        } catch (jakarta.persistence.PersistenceException e) {
+            // two POSTs with one key at the same moment: the unique key let one insert; the other gets its study
+            Study winner = idempotencyKey == null ? null : studies.byIdempotencyKey(idempotencyKey);
+            if (winner == null) {
+                throw e;
+            }
+            created = studies.create(request, idempotencyKey);
+        }
+        Study study = created.study();
+        java.net.URI location = uri.getBaseUriBuilder().path("studies").path(study.id).build();
+        if (created.replayed()) {
+            return Response.ok(StudyView.of(study, StudyRun.ofStudy(study.id))).location(location)
+                    .header("Idempotent-Replayed", "true").build();
+        }
+        return Response.created(location).entity(StudyView.of(study, List.of())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response keyReused(StudyService.IdempotencyKeyReused e) {
+        return io.transferlab.platform.rest.ErrorResponses.of(422, e.getMessage());
     }
 
     @POST
@@ -72,11 +103,25 @@ public class StudyResource {
                 .entity(StudyView.of(rerun, List.of())).build();
     }
 
+    /** The most studies one page holds. */
+    static final int MAX_PAGE_SIZE = 200;
+
     @GET
-    @Operation(summary = "All studies, newest first")
-    public List<StudyView> list() {
-        return Study.<Study>list("order by createdAt desc").stream()
+    @Operation(summary = "Studies, newest first, a page at a time (X-Total-Count: how many there are; Link: the next"
+            + " page)")
+    public Response list(@QueryParam("page") @DefaultValue("0") @Min(0) int page,
+                         @QueryParam("size") @DefaultValue("50") @Min(1) @Max(MAX_PAGE_SIZE) int size,
+                         @Context UriInfo uri) {
+        var query = Study.<Study>find("order by createdAt desc, id");
+        long total = query.count();
+        List<StudyView> views = query.page(page, size).list().stream()
                 .map(study -> StudyView.of(study, StudyRun.ofStudy(study.id))).toList();
+        Response.ResponseBuilder response = Response.ok(views).header("X-Total-Count", total);
+        if ((long) (page + 1) * size < total) {
+            response.link(uri.getRequestUriBuilder().replaceQueryParam("page", page + 1)
+                    .replaceQueryParam("size", size).build(), "next");
+        }
+        return response.build();
     }
 
     @GET

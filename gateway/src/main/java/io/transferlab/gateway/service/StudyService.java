@@ -45,9 +45,74 @@ public class StudyService {
     @Inject
     EventPublisher publisher;
 
+    /** What creating a study with an idempotency key did: made it, or found the one an earlier POST made. */
+    public record Created(Study study, boolean replayed) {
+    }
+
+    /**
+     * As {@link #create(StudyRequest)}, under a client's Idempotency-Key: the key's first request creates the study,
+     * the same request again returns that study (nothing new is stored or published), and another request with the
+     * same key is refused.
+     */
+    @Transactional
+    public Created create(StudyRequest request, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return new Created(create(request), false);
+        }
+        if (!idempotencyKey.matches("[A-Za-z0-9._:-]{1,100}")) {
+            throw new IllegalArgumentException("the Idempotency-Key header must be 1 to 100 characters of letters, digits"
+                    + " and . _ : -");
+        }
+        Study earlier = Study.find("idempotencyKey", idempotencyKey).firstResult();
+        Resolved resolved = resolve(request);
+        if (earlier != null) {
+            if (!earlier.requestFingerprint.equals(resolved.fingerprint())) {
+                throw new IdempotencyKeyReused("Idempotency-Key '" + idempotencyKey + "' was used for another request"
+                        + " (study " + earlier.id + "); use a new key for a new study");
+            }
+            return new Created(earlier, true);
+        }
+        return new Created(store(resolved, idempotencyKey), false);
+    }
+
+    /** An Idempotency-Key sent again with a different request. */
+    public static final class IdempotencyKeyReused extends RuntimeException {
+        public IdempotencyKeyReused(String message) {
+            super(message);
+        }
+    }
+
+    /** The study an Idempotency-Key created, if any (after a concurrent POST with the same key won the insert). */
+    @Transactional
+    public Study byIdempotencyKey(String idempotencyKey) {
+        return Study.find("idempotencyKey", idempotencyKey).firstResult();
+    }
+
+    /** A request with every default applied and every name checked, and its fingerprint. */
+    private record Resolved(String datasetPath, StudyPreset preset, List<String> sizes, List<String> strategies,
+                            List<Long> seeds, List<Double> targets, String backbone, Integer classLimit,
+                            boolean rerunOnChange) {
+
+        String fingerprint() {
+            String canonical = String.join("\n", datasetPath, preset.name(), String.join(",", sizes),
+                    String.join(",", strategies), seeds.toString(), targets.toString(), backbone,
+                    String.valueOf(classLimit), String.valueOf(rerunOnChange));
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Validates the request, stores the study and publishes StudyRequested, all in one transaction. */
     @Transactional
     public Study create(StudyRequest request) {
+        return store(resolve(request), null);
+    }
+
+    private Resolved resolve(StudyRequest request) {
         if (request == null) {
             throw new IllegalArgumentException("a study request body is required");
         }
@@ -77,17 +142,29 @@ public class StudyService {
         if (request.classLimit() != null && request.classLimit() < 2) {
             throw new IllegalArgumentException("'classLimit' must be at least 2, was " + request.classLimit());
         }
+        return new Resolved(storage.referenceOf(dataset), preset, sizes, strategies, seeds, targets, backbone,
+                request.classLimit(), Boolean.TRUE.equals(request.rerunOnChange()));
+    }
 
+    private Study store(Resolved request, String idempotencyKey) {
+        StudyPreset preset = request.preset();
+        List<String> sizes = request.sizes();
+        List<String> strategies = request.strategies();
+        List<Long> seeds = request.seeds();
+        List<Double> targets = request.targets();
+        String backbone = request.backbone();
         Study study = new Study();
         study.id = UUID.randomUUID().toString();
-        study.datasetPath = storage.referenceOf(dataset);
+        study.datasetPath = request.datasetPath();
         study.preset = preset.name();
         study.sizes = String.join(",", sizes);
         study.strategies = String.join(",", strategies);
         study.seeds = seeds.stream().map(String::valueOf).collect(Collectors.joining(","));
         study.backbone = backbone;
         study.classLimit = request.classLimit();
-        study.rerunOnChange = Boolean.TRUE.equals(request.rerunOnChange());
+        study.rerunOnChange = request.rerunOnChange();
+        study.requestFingerprint = request.fingerprint();
+        study.idempotencyKey = idempotencyKey;
         study.targetF1 = targets.isEmpty() ? null
                 : targets.stream().map(String::valueOf).collect(Collectors.joining(","));
         study.expectedRuns = sizes.size() * seeds.size();
