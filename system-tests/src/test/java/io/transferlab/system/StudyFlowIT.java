@@ -391,7 +391,7 @@ class StudyFlowIT {
         Assumptions.assumeTrue(completedStudy != null, "needs the completed study of an earlier test");
         JsonPath datasets = given().baseUri(RunningSystem.url("gateway")).get("/catalog/datasets").then()
                 .statusCode(200).extract().jsonPath();
-        List<String> studies = given().baseUri(RunningSystem.url("gateway")).get("/studies").then().extract().path("id");
+        List<String> studies = given().baseUri(RunningSystem.url("gateway")).get("/studies?size=100").then().extract().path("id");
         Assumptions.assumeTrue(ReportPage.chromium().isPresent(), "no headless Chromium (apt-get install chromium)");
         ReportPage.Rendered rendered = ReportPage.render(RunningSystem.url("gateway") + "/",
                 Path.of("target/studies-page.png").toAbsolutePath());
