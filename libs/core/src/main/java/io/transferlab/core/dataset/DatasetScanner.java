@@ -32,6 +32,18 @@ public final class DatasetScanner {
         return ImageFolderLayout.scan(root);
     }
 
+    /** Why an image is refused for its declared size (read from its header), or null when it is within the limit. */
+    private static String tooLarge(Path file) {
+        try {
+            ImageLimits.check(file);
+            return null;
+        } catch (ImageLimits.RefusedImageException e) {
+            return "too large: " + e.getMessage();
+        } catch (IOException | RuntimeException e) {
+            return null; // a header this JVM cannot parse: decoding will say what is wrong, per image
+        }
+    }
+
     /**
      * Sorts candidate files into images and skipped files. Every kept image must start with an image signature;
      * the version is a SHA-256 over the kept images' names, labels and contents.
@@ -50,7 +62,10 @@ public final class DatasetScanner {
                 } else if (ImageFormat.sniff(file).isEmpty()) {
                     problems[i] = "not an image: no JPEG, PNG, GIF, BMP or WebP signature";
                 } else {
-                    contentHashes[i] = Checksums.sha256(file);
+                    problems[i] = tooLarge(file);
+                    if (problems[i] == null) {
+                        contentHashes[i] = Checksums.sha256(file);
+                    }
                 }
             } catch (IOException | UncheckedIOException e) {
                 problems[i] = "unreadable: " + e.getMessage();

@@ -26,31 +26,77 @@ public final class MatFile {
     public record NumericArray(String name, int[] dimensions, double[] values) {
     }
 
-    private final Map<String, NumericArray> arrays = new LinkedHashMap<>();
+    /** The system property that sets the byte limit (default {@value #DEFAULT_MAX_BYTES}). */
+    public static final String MAX_BYTES_PROPERTY = "transferlab.mat.max-bytes";
+    /**
+     * 64 MiB: the most a MAT-file may hold, on disk and after decompression together. Why: a compressed element of
+     * a few KB can inflate to gigabytes (a decompression bomb), and Flowers-102's label files are 33 KB and 15 KB.
+     */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
-    private MatFile() {
+    private final Map<String, NumericArray> arrays = new LinkedHashMap<>();
+    private final long maxBytes;
+    private long inflated;
+
+    private MatFile(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    static long maxBytes() {
+        String value = System.getProperty(MAX_BYTES_PROPERTY);
+        if (value == null) {
+            return DEFAULT_MAX_BYTES;
+        }
+        try {
+            long bytes = Long.parseLong(value.trim());
+            if (bytes > 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw new IllegalArgumentException(MAX_BYTES_PROPERTY + " must be a positive number of bytes, got '" + value + "'");
     }
 
     public static MatFile read(Path file) {
         byte[] bytes;
+        long limit = maxBytes();
         try {
+            if (Files.size(file) > limit) {
+                throw new DatasetScanException("MAT-file " + file + " is " + Files.size(file) + " bytes, more than the"
+                        + " limit of " + limit + " (" + MAX_BYTES_PROPERTY + ")");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new DatasetScanException("cannot read MAT-file " + file + ": " + e.getMessage(), e);
         }
         try {
-            return parse(bytes);
+            return parse(bytes, limit);
+        } catch (TooLarge e) {
+            throw new DatasetScanException("MAT-file " + file + " " + e.getMessage() + " (" + MAX_BYTES_PROPERTY + ")", e);
         } catch (RuntimeException e) {
             throw new DatasetScanException("not a readable MATLAB v5 MAT-file: " + file + " (" + e.getMessage() + ")", e);
         }
     }
 
+    /** Decompression went past the limit. */
+    static final class TooLarge extends IllegalArgumentException {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
     static MatFile parse(byte[] bytes) {
+        return parse(bytes, DEFAULT_MAX_BYTES);
+    }
+
+    static MatFile parse(byte[] bytes, long maxBytes) {
         if (bytes.length < 128 || !new String(bytes, 0, 6, StandardCharsets.US_ASCII).equals("MATLAB")) {
             throw new IllegalArgumentException("missing the 'MATLAB 5.0' header");
         }
         ByteOrder order = bytes[126] == 'I' && bytes[127] == 'M' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-        MatFile mat = new MatFile();
+        MatFile mat = new MatFile(maxBytes);
+        mat.inflated = bytes.length;
         mat.readElements(ByteBuffer.wrap(bytes, 128, bytes.length - 128).slice().order(order));
         return mat;
     }
@@ -117,18 +163,23 @@ public final class MatFile {
         return (size + 7) & ~7;
     }
 
-    private static byte[] inflate(ByteBuffer compressed) {
+    /** Inflates a compressed element, stopping as soon as the file's bytes so far pass the limit. */
+    private byte[] inflate(ByteBuffer compressed) {
         byte[] input = new byte[compressed.remaining()];
         compressed.get(input);
         Inflater inflater = new Inflater();
         inflater.setInput(input);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(input.length * 4);
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(maxBytes, input.length * 4L));
         byte[] chunk = new byte[1 << 16];
         try {
             while (!inflater.finished()) {
                 int n = inflater.inflate(chunk);
                 if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                     break;
+                }
+                inflated += n;
+                if (inflated > maxBytes) {
+                    throw new TooLarge("decompresses to more than its limit of " + maxBytes + " bytes");
                 }
                 out.write(chunk, 0, n);
             }

@@ -41,6 +41,50 @@ class DatasetScannerTest {
     }
 
     @Test
+    void anImageDeclaringTooManyPixelsIsSkippedBeforeItIsDecoded() throws Exception {
+        TestImages.imageFolder(dir, 2, 3);
+        // 12,000 × 12,000 = 144 megapixels in a file of a few hundred KB
+        TestImages.writePngBomb(dir.resolve("class1/bomb.png"), 12_000, 12_000);
+        assertThat(Files.size(dir.resolve("class1/bomb.png"))).isLessThan(1 << 20);
+        DatasetIndex index = DatasetScanner.scan(dir);
+        assertThat(index.countsPerClass()).containsExactly(3, 3);
+        assertThat(index.skipped()).singleElement().satisfies(skipped -> {
+            assertThat(skipped.path()).isEqualTo("class1/bomb.png");
+            assertThat(skipped.reason()).startsWith("too large: bomb.png declares 12000 × 12000 = 144000000 pixels")
+                    .contains("limit of 40000000");
+        });
+        assertThatThrownBy(() -> ImageLimits.decode(dir.resolve("class1/bomb.png")))
+                .isInstanceOf(ImageLimits.RefusedImageException.class).hasMessageContaining("144000000 pixels");
+        // a small real image decodes through the same check
+        assertThat(ImageLimits.decode(dir.resolve("class0/img0.jpg")).getWidth()).isEqualTo(32);
+    }
+
+    @Test
+    void aCompressedMatFileThatInflatesPastItsLimitIsRefusedNamingTheFile() throws Exception {
+        // 2,000,000 doubles of zeros: 16 MB inflated from a few KB
+        Path bomb = dir.resolve("imagelabels.mat");
+        Files.write(bomb, MatFiles.compressedVector("labels", new double[2_000_000]));
+        assertThat(Files.size(bomb)).isLessThan(100_000);
+        System.setProperty(MatFile.MAX_BYTES_PROPERTY, String.valueOf(1 << 20));
+        try {
+            assertThatThrownBy(() -> MatFile.read(bomb)).isInstanceOf(DatasetScanException.class)
+                    .hasMessageContaining(bomb.toString()).hasMessageContaining("decompresses to more than its limit of 1048576");
+        } finally {
+            System.clearProperty(MatFile.MAX_BYTES_PROPERTY);
+        }
+        // within the limit the same writer's file reads back
+        Path small = dir.resolve("small.mat");
+        Files.write(small, MatFiles.compressedVector("labels", new double[]{3, 1, 2}));
+        assertThat(MatFile.read(small).ints("labels")).containsExactly(3, 1, 2);
+        System.setProperty(MatFile.MAX_BYTES_PROPERTY, "lots");
+        try {
+            assertThatThrownBy(() -> MatFile.read(small)).hasMessageContaining("must be a positive number of bytes");
+        } finally {
+            System.clearProperty(MatFile.MAX_BYTES_PROPERTY);
+        }
+    }
+
+    @Test
     void theVersionFollowsTheContent() {
         TestImages.imageFolder(dir, 2, 3);
         String v1 = DatasetScanner.scan(dir).contentVersion();

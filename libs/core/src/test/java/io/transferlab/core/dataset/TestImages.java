@@ -38,4 +38,43 @@ public final class TestImages {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A decompression-bomb PNG: a valid grayscale image of {@code width × height} pixels, all black, whose
+     * compressed pixels take a fraction of a percent of the raster they decode to.
+     */
+    public static void writePngBomb(Path file, int width, int height) {
+        try {
+            java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+            try (var deflate = new java.util.zip.DeflaterOutputStream(idat,
+                    new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION))) {
+                byte[] row = new byte[width + 1]; // filter byte 0, then the row's zeros
+                for (int y = 0; y < height; y++) {
+                    deflate.write(row);
+                }
+            }
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            png.write(new byte[]{(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+            java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                    .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+            chunk(png, "IHDR", ihdr.array());
+            chunk(png, "IDAT", idat.toByteArray());
+            chunk(png, "IEND", new byte[0]);
+            Files.createDirectories(file.getParent());
+            Files.write(file, png.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(name);
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(name);
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
 }

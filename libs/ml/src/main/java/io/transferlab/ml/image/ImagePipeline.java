@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -48,12 +47,11 @@ public final class ImagePipeline implements AutoCloseable {
     public byte[] load(Path file, Augmentation.View view) {
         BufferedImage source;
         try {
-            source = ImageIO.read(file.toFile());
+            source = io.transferlab.core.dataset.ImageLimits.decode(file);
+        } catch (io.transferlab.core.dataset.ImageLimits.RefusedImageException e) {
+            throw new CorruptImageException(file + " is refused: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             throw new CorruptImageException(file + " cannot be decoded: " + e.getMessage());
-        }
-        if (source == null) {
-            throw new CorruptImageException(file + " is not an image format this JVM decodes");
         }
         BufferedImage target = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = target.createGraphics();

@@ -93,11 +93,16 @@ class ImagePipelineTest {
         Path good = dir.resolve("good.jpg");
         io.transferlab.core.dataset.TestImages.writeJpeg(good, 1, 1);
         Path bad = Files.write(dir.resolve("bad.jpg"), new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3});
+        // 12,000 × 12,000 pixels (144 MB decoded) in a small file: refused from its header, never decoded
+        Path bomb = dir.resolve("bomb.png");
+        io.transferlab.core.dataset.TestImages.writePngBomb(bomb, 12_000, 12_000);
         try (ImagePipeline pipeline = new ImagePipeline(32, 2)) {
-            ImagePipeline.Loaded loaded = pipeline.loadAll(List.of(good, bad), null);
+            ImagePipeline.Loaded loaded = pipeline.loadAll(List.of(good, bad, bomb), null);
             assertThat(loaded.pixels()[0]).hasSize(32 * 32 * 3);
             assertThat(loaded.errors()[1]).isNotNull().hasMessageContaining("bad.jpg");
-            assertThat(loaded.failures()).isEqualTo(1);
+            assertThat(loaded.errors()[2]).isNotNull().hasMessageContaining("bomb.png is refused")
+                    .hasMessageContaining("144000000 pixels, more than the limit");
+            assertThat(loaded.failures()).isEqualTo(2);
         }
     }
 
