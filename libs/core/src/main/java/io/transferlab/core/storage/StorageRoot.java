@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The folder shared by the services (a directory locally, a volume on Kubernetes). Every reference carried by an
@@ -53,8 +52,8 @@ public final class StorageRoot {
     }
 
     /**
-     * Writes a file atomically: readers see the old content or the new one, never half of it, and an existing
-     * file with the same content is left untouched.
+     * Writes a file atomically and durably ({@link DurableFiles}): readers see the old content or the new one,
+     * never half of it, even after a crash; an existing file with the same content is left untouched.
      */
     public Path writeAtomically(String reference, byte[] content) {
         Path target = resolve(reference);
@@ -63,13 +62,7 @@ public final class StorageRoot {
             if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), content)) {
                 return target;
             }
-            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try {
-                Files.write(temp, content);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            DurableFiles.write(target, content);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -64,9 +63,8 @@ public record Checkpoint(int formatVersion, String strategy, String backbone, St
     public record Loaded(Checkpoint metadata, byte[] params) {
     }
 
+    /** The parameters first, the metadata naming their checksum last: each on disk before the next is written. */
     private static void atomic(Path target, byte[] content) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        Files.write(temp, content);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        io.transferlab.core.storage.DurableFiles.write(target, content);
     }
 }
