@@ -66,10 +66,14 @@ if [[ -z "$DATA" ]]; then
   cli/transferlab fetch --dest "$DATA" >/dev/null
 fi
 
-# The dataset enters the storage root as a link: nothing is copied, and the services see it under datasets/.
+# The dataset enters the storage root as a link: nothing is copied, and the services see it under datasets/. The
+# services refuse any link that leads out of the storage root unless it leads into a folder declared as a linked
+# root: this dataset's (its real location, links resolved).
 name="$(basename "$DATA")"
 mkdir -p "$TRANSFERLAB_STORAGE_ROOT/datasets"
 ln -sfn "$DATA" "$TRANSFERLAB_STORAGE_ROOT/datasets/$name"
+TRANSFERLAB_STORAGE_LINKED_ROOTS="$(cd "$DATA" && pwd -P)"
+export TRANSFERLAB_STORAGE_LINKED_ROOTS
 
 deploy/local/services.sh start
 # registered (or rescanned, when it already is) at the dataset-service: images per class, unreadable files, version

@@ -110,6 +110,13 @@ class DatasetRegistryTests {
                 .then().statusCode(422).body("error", containsString("does not exist"));
         given().contentType(ContentType.JSON).body(Map.of("path", emptyClass)).post("/datasets")
                 .then().statusCode(422).body("error", containsString("zinnia"));
+        // a folder linked in from outside the storage root, not declared as a linked root
+        Path outside = Files.createTempDirectory("outside-storage");
+        String linked = "datasets/linked-" + UUID.randomUUID();
+        Files.createSymbolicLink(storage.resolve(linked), outside);
+        given().contentType(ContentType.JSON).body(Map.of("path", linked)).post("/datasets")
+                .then().statusCode(400).body("error", containsString("leads outside the storage root"))
+                .body("error", containsString(outside.toRealPath().toString()));
         given().get("/datasets/no-such-dataset").then().statusCode(404);
         given().post("/datasets/no-such-dataset/scan").then().statusCode(404);
     }

@@ -1,5 +1,8 @@
 package io.transferlab.core.dataset;
 
+import io.transferlab.core.storage.OutsideStorageRootException;
+import io.transferlab.core.storage.StorageRoot;
+
 import io.transferlab.core.storage.Checksums;
 
 import java.io.IOException;
@@ -55,7 +58,14 @@ public final class DatasetScanner {
         String[] contentHashes = new String[sorted.size()];
         String[] problems = new String[sorted.size()];
         java.util.stream.IntStream.range(0, sorted.size()).parallel().forEach(i -> {
-            Path file = root.resolve(sorted.get(i).path());
+            Path file;
+            try {
+                // a link inside the dataset that leads out of it (to /etc/passwd, say) is no image of it
+                file = StorageRoot.within(root, sorted.get(i).path());
+            } catch (OutsideStorageRootException e) {
+                problems[i] = "refused: " + e.getMessage();
+                return;
+            }
             try {
                 if (Files.size(file) == 0) {
                     problems[i] = "empty file";

@@ -26,7 +26,12 @@ public final class Oxford102Layout {
     }
 
     static DatasetIndex scan(Path root) {
-        int[] labels = MatFile.read(root.resolve("imagelabels.mat")).ints("labels");
+        int[] labels;
+        try {
+            labels = MatFile.read(io.transferlab.core.storage.StorageRoot.within(root, "imagelabels.mat")).ints("labels");
+        } catch (io.transferlab.core.storage.OutsideStorageRootException e) {
+            throw new DatasetScanException("imagelabels.mat is refused: " + e.getMessage(), e);
+        }
         int classCount = 0;
         for (int label : labels) {
             if (label < 1) {

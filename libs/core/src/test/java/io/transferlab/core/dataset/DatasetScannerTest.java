@@ -60,6 +60,22 @@ class DatasetScannerTest {
     }
 
     @Test
+    void aLinkThatLeadsOutOfTheDatasetIsSkippedNamingWhereItLeads() throws Exception {
+        TestImages.imageFolder(dir.resolve("data"), 2, 3);
+        Path outside = dir.resolve("outside.jpg");
+        TestImages.writeJpeg(outside, 9, 9);
+        Files.createSymbolicLink(dir.resolve("data/class0/stolen.jpg"), outside);
+        // a link that stays inside the dataset is as good as the file
+        Files.createSymbolicLink(dir.resolve("data/class1/again.jpg"), dir.resolve("data/class1/img0.jpg"));
+        DatasetIndex index = DatasetScanner.scan(dir.resolve("data"));
+        assertThat(index.countsPerClass()).containsExactly(3, 4);
+        assertThat(index.skipped()).singleElement().satisfies(skipped -> {
+            assertThat(skipped.path()).isEqualTo("class0/stolen.jpg");
+            assertThat(skipped.reason()).startsWith("refused: ").contains("resolves to " + outside.toRealPath());
+        });
+    }
+
+    @Test
     void aCompressedMatFileThatInflatesPastItsLimitIsRefusedNamingTheFile() throws Exception {
         // 2,000,000 doubles of zeros: 16 MB inflated from a few KB
         Path bomb = dir.resolve("imagelabels.mat");

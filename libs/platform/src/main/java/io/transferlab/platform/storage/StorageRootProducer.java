@@ -19,6 +19,6 @@ public class StorageRootProducer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the storage root " + config.root(), e);
         }
-        return new StorageRoot(config.root());
+        return new StorageRoot(config.root(), config.linkedRoots().orElse(java.util.List.of()));
     }
 }
