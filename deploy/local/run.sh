@@ -84,5 +84,5 @@ args=(submit --gateway "http://127.0.0.1:${GATEWAY_PORT:-8080}" --dataset "datas
 [[ -n "$CLASSES" ]] && args+=(--classes "$CLASSES")
 status=0
 cli/transferlab "${args[@]}" || status=$?
-echo "studies: http://127.0.0.1:${GATEWAY_PORT:-8080}/studies — API docs: http://127.0.0.1:${GATEWAY_PORT:-8080}/q/swagger-ui"
+echo "studies: http://127.0.0.1:${GATEWAY_PORT:-8080}/studies — API: http://127.0.0.1:${GATEWAY_PORT:-8080}/q/openapi"
 exit "$status"

@@ -46,7 +46,7 @@ start() {
       sleep 0.5
     done
     curl -fsS "http://127.0.0.1:${PORTS[$svc]}/q/health/ready" >/dev/null 2>&1 || die "$svc is not ready after 120 s"
-    log "$svc ready: http://127.0.0.1:${PORTS[$svc]} (API docs at /q/swagger-ui)"
+    log "$svc ready: http://127.0.0.1:${PORTS[$svc]} (OpenAPI at /q/openapi)"
   done
 }
 
