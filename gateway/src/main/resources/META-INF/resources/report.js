@@ -331,7 +331,8 @@ async function refresh() {
     + ', sizes ' + study.sizes.join(', ') + ', strategies ' + study.strategies.join(', ') + ', seeds '
     + study.seeds.join(', ') + ', backbone ' + study.backbone + '.';
   const state = document.getElementById('state');
-  state.textContent = study.state + (study.failureReason ? ': ' + study.failureReason : '');
+  state.textContent = study.state + (study.failureReason ? ': ' + study.failureReason : '')
+    + (study.stallReason ? ' — stalled since ' + new Date(study.stalledSince).toLocaleString() + ': ' + study.stallReason : '');
   state.className = 'state ' + study.state;
   document.body.dataset.state = study.state;
   renderTable(rows);

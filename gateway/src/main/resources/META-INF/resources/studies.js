@@ -6,6 +6,7 @@ const text = (tag, value) => { const el = document.createElement(tag); el.textCo
 /** One line that says what a study found: its first answer, else its best result so far. */
 function headline(study) {
   if (study.state === 'FAILED') return 'failed: ' + (study.failureReason || 'no reason recorded');
+  if (study.stallReason) return 'stalled: ' + study.stallReason;
   const curves = study.learningCurves || [];
   if (curves.length > 0 && curves[0].answers.length > 0) return curves[0].answers[0].sentence;
   const done = (study.results || []).filter(r => r.state === 'COMPLETE' && r.microF1 !== null);

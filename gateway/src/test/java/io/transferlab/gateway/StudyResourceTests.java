@@ -173,6 +173,56 @@ class StudyResourceTests {
         assertThat(requests.upToNow(r -> r.value().contains(id))).as("one StudyRequested").hasSize(1);
     }
 
+    @Inject
+    io.transferlab.gateway.service.StallWatch stallWatch;
+
+    @Test
+    void aStudyWithoutEventsForTooLongIsMarkedStalledUntilItsNextEvent() throws Exception {
+        String id = post(Map.of("datasetPath", datasetFolder(), "sizes", List.of("small")));
+        given().get("/studies/" + id).then().body("stalledSince", org.hamcrest.Matchers.nullValue());
+        // as the watch would see it 31 minutes from now (the setting: 30 min without an event)
+        assertThat(stallWatch.markStalled(java.time.Instant.now().plus(Duration.ofMinutes(31)))).isPositive();
+        given().get("/studies/" + id).then().body("state", equalTo("REQUESTED"))
+                .body("stalledSince", org.hamcrest.Matchers.notNullValue())
+                .body("stallReason", containsString("no event for 31 min while REQUESTED: waiting for the dataset-service"));
+        // marked once: a second look changes nothing
+        String since = given().get("/studies/" + id).then().extract().path("stalledSince");
+        stallWatch.markStalled(java.time.Instant.now().plus(Duration.ofMinutes(40)));
+        given().get("/studies/" + id).then().body("stalledSince", equalTo(since));
+
+        send(split(id, "small"));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id).then()
+                .body("state", equalTo("SPLITTING")).body("stalledSince", org.hamcrest.Matchers.nullValue())
+                .body("stallReason", org.hamcrest.Matchers.nullValue()));
+    }
+
+    @Test
+    void liveProgressStreamsAreLimitedPerClientAndEnd() throws Exception {
+        String id = post(Map.of("datasetPath", datasetFolder(), "sizes", List.of("small")));
+        java.net.URI events = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                + "/studies/" + id + "/events");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(events)
+                .header("Accept", "text/event-stream").build();
+        long start = System.nanoTime();
+        // the test profile: two streams per client, each at most 4 s (send returns once a stream's headers came)
+        var first = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        var second = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(List.of(first.statusCode(), second.statusCode())).containsOnly(200);
+        var third = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.body()).contains("already follows 2 studies live");
+        // the study never finishes here, yet both streams end, with what they saw
+        List<String> seen = first.body().toList();
+        second.body().toList();
+        assertThat(String.join("\n", seen)).contains("\"state\":\"REQUESTED\"");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(4))
+                .isLessThan(Duration.ofSeconds(30));
+        // and the client may follow again
+        await().atMost(WAIT).until(() -> http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                .statusCode() == 200);
+    }
+
     @Test
     void studiesAreListedAPageAtATime() throws Exception {
         String dataset = datasetFolder();
@@ -230,6 +280,20 @@ class StudyResourceTests {
             assertThat((String) d.get("reason")).contains("malformed RunFailed");
         });
         given().get("/admin/dead-letters?limit=0").then().statusCode(400).body("error", containsString("'limit'"));
+
+        // after a fix an admin replays it: the same record on its own topic, marked as a replay
+        Map<String, Object> letter = listed.stream().filter(d -> poison.equals(d.get("value"))).findFirst().orElseThrow();
+        var runFailed = kafka.follow(Topics.RUN_FAILED);
+        String from = Topics.DEAD_LETTER + "/" + letter.get("deadLetterPartition") + "/" + letter.get("deadLetterOffset");
+        given().post("/admin/dead-letters/" + letter.get("deadLetterPartition") + "/" + letter.get("deadLetterOffset")
+                + "/replay").then().statusCode(202).body("topic", equalTo(Topics.RUN_FAILED))
+                .body("replayedFrom", equalTo(from)).body("key", equalTo(id));
+        var replayed = runFailed.await(r -> r.value().equals(poison), 1, WAIT).get(0);
+        assertThat(new String(replayed.headers().lastHeader("transferlab-replayed-from").value())).isEqualTo(from);
+        assertThat(replayed.key()).isEqualTo(id);
+        given().post("/admin/dead-letters/0/999999999/replay").then().statusCode(404)
+                .body("error", containsString("no dead letter at 0/999999999"));
+        given().post("/admin/dead-letters/0/-1/replay").then().statusCode(400);
         assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
                 .containsPattern("transferlab_dead_letters_total\\{[^}]*topic=\"run-failed\"[^}]*\\} [1-9]");
     }

@@ -10,6 +10,7 @@ import io.transferlab.platform.messaging.EventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -54,25 +55,38 @@ public class DatasetRegistry {
     @Inject
     EventPublisher publisher;
 
-    @Transactional
+    /**
+     * Scans the folder, then records it. Why the scan comes first, outside any transaction: hashing every image of
+     * a large dataset takes minutes, and a transaction (with its connection and locks) held that long times out and
+     * starves the other requests; the recording itself is one short transaction that checks again.
+     */
     public Scan register(String path, String name) {
         Path folder = storage.resolve(path);
         String reference = storage.referenceOf(folder);
-        Dataset.atPath(reference).ifPresent(d -> {
-            throw new AlreadyRegisteredException(reference, d.id);
-        });
+        if (QuarkusTransaction.requiringNew().call(() -> Dataset.atPath(reference)).isPresent()) {
+            throw new AlreadyRegisteredException(reference, Dataset.atPath(reference).orElseThrow().id);
+        }
         DatasetIndex index = DatasetScanner.scan(folder);
         String given = name == null || name.isBlank() ? folder.getFileName().toString() : name.strip();
-        return record(create(reference, given, index), index);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Dataset.atPath(reference).ifPresent(d -> {
+                throw new AlreadyRegisteredException(reference, d.id); // registered meanwhile
+            });
+            return record(create(reference, given, index), index);
+        });
     }
 
-    @Transactional
+    /** Scans the registered folder again (outside any transaction), then records what it found. */
     public Scan rescan(String id) {
-        Dataset dataset = Dataset.findById(id, LockModeType.PESSIMISTIC_WRITE);
-        if (dataset == null) {
+        Dataset found = QuarkusTransaction.requiringNew().call(() -> Dataset.<Dataset>findById(id));
+        if (found == null) {
             return null;
         }
-        return record(dataset, DatasetScanner.scan(storage.resolve(dataset.path)));
+        DatasetIndex index = DatasetScanner.scan(storage.resolve(found.path));
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Dataset dataset = Dataset.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            return dataset == null ? null : record(dataset, index);
+        });
     }
 
     /** A study scanned a folder: the registry learns its version (registering it when nobody did). */

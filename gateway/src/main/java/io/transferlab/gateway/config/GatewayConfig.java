@@ -16,4 +16,23 @@ public interface GatewayConfig {
     /** How long the dataset-service may take to answer before the form says it is unreachable. */
     @WithDefault("5s")
     Duration datasetServiceTimeout();
+
+    /**
+     * How long an unfinished study may go without any event before it is marked stalled (the reason names what it
+     * waits for). Longer than the slowest epoch the trainer reports: progress arrives once an epoch.
+     */
+    @WithDefault("30m")
+    Duration stallAfter();
+
+    /** The longest a client's live-progress stream (SSE) stays open; it ends then, and the client may reconnect. */
+    @WithDefault("1h")
+    Duration sseMaxDuration();
+
+    /** How many live-progress streams one client (address) may hold open at once; one more is a 429. */
+    @WithDefault("4")
+    int ssePerClient();
+
+    /** How often unfinished studies are checked for a stall. */
+    @WithDefault("60s")
+    Duration stallCheckInterval();
 }

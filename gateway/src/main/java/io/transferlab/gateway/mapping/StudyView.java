@@ -12,7 +12,7 @@ public record StudyView(String id, String state, String failureReason, String da
                         Integer classLimit, int expectedRuns, Instant createdAt, Instant updatedAt, List<RunView> runs,
                         List<ResultRow> results, String rerunOf, boolean rerunOnChange, String triggerReason,
                         List<String> datasetVersions, List<Double> targetF1,
-                        List<LearningCurveView> learningCurves) {
+                        List<LearningCurveView> learningCurves, Instant stalledSince, String stallReason) {
 
     public record RunView(String runId, String splitName, Long seed, String state, String message, Integer trainSize,
                           Integer valSize, Integer testSize, Integer classCount, String datasetVersion,
@@ -42,7 +42,8 @@ public record StudyView(String id, String state, String failureReason, String da
                 runs.stream().map(RunView::of).toList(), results, study.rerunOf, study.rerunOnChange,
                 study.triggerReason, runs.stream().map(r -> r.datasetVersion).filter(java.util.Objects::nonNull)
                         .distinct().toList(), study.targetF1List(),
-                LearningCurveView.of(results, classes, study.targetF1List(), seed));
+                LearningCurveView.of(results, classes, study.targetF1List(), seed), study.stalledSince,
+                study.stallReason);
     }
 
 }

@@ -56,6 +56,12 @@ public class Study extends PanacheEntityBase {
     /** SHA-256 of the request as resolved (defaults applied): what a repeated key must match. */
     @Column(name = "request_fingerprint")
     public String requestFingerprint;
+    /** Since when the study has waited too long for its next event (null: not stalled). */
+    @Column(name = "stalled_since")
+    public Instant stalledSince;
+    /** What a stalled study waits for. */
+    @Column(name = "stall_reason")
+    public String stallReason;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

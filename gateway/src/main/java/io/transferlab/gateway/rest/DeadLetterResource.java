@@ -1,7 +1,18 @@
 package io.transferlab.gateway.rest;
 
 import io.transferlab.core.events.Topics;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.logging.Logger;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -36,13 +47,21 @@ import java.util.Map;
 public class DeadLetterResource {
 
     private static final int MAX = 1000;
+    private static final Logger LOG = Logger.getLogger(DeadLetterResource.class);
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    /** One dead-lettered record. */
+    /**
+     * One dead-lettered record: where it came from (topic, partition, offset), why, and where it lies in the
+     * dead-letter topic ({@code deadLetterPartition}, {@code deadLetterOffset}: what a replay names).
+     */
     public record DeadLetter(Instant at, String topic, Integer partition, Long offset, String key, String reason,
-                             String cause, String value) {
+                             String cause, String value, int deadLetterPartition, long deadLetterOffset) {
+    }
+
+    /** Where a replayed record went. */
+    public record Replayed(String topic, int partition, long offset, String key, String replayedFrom) {
     }
 
     @GET
@@ -68,10 +87,77 @@ public class DeadLetterResource {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     found.add(new DeadLetter(Instant.ofEpochMilli(r.timestamp()), header(r, "dead-letter-topic"),
                             intHeader(r, "dead-letter-partition"), longHeader(r, "dead-letter-offset"), r.key(),
-                            header(r, "dead-letter-reason"), header(r, "dead-letter-cause"), r.value()));
+                            header(r, "dead-letter-reason"), header(r, "dead-letter-cause"), r.value(), r.partition(),
+                            r.offset()));
                 }
             }
             return found.stream().sorted(Comparator.comparing(DeadLetter::at).reversed()).limit(limit).toList();
+        }
+    }
+
+    /**
+     * Sends a dead-lettered record again to the topic it came from, unchanged (same key, same value), once whatever
+     * refused it has been fixed. Its consumers' inboxes keep it harmless to replay twice: an event already processed
+     * is skipped by its id. The copy carries a {@code transferlab-replayed-from} header naming the dead letter.
+     */
+    @POST
+    @Path("/{partition}/{offset}/replay")
+    @Operation(summary = "Replay one dead-lettered record to its original topic (after a fix)")
+    @APIResponse(responseCode = "202", description = "Sent again: the topic, partition and offset it now has")
+    @APIResponse(responseCode = "404", description = "No dead letter at that partition and offset")
+    public jakarta.ws.rs.core.Response replay(@PathParam("partition") @Min(0) int partition,
+                                             @PathParam("offset") @Min(0) long offset) {
+        ConsumerRecord<String, String> letter = read(partition, offset);
+        String topic = header(letter, "dead-letter-topic");
+        if (topic == null || topic.equals(Topics.DEAD_LETTER) || !Topics.all().contains(topic)) {
+            throw new BadRequestException("dead letter " + partition + "/" + offset + " names no topic of this pipeline ("
+                    + topic + "); it cannot be replayed");
+        }
+        String from = Topics.DEAD_LETTER + "/" + partition + "/" + offset;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"), new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> copy = new ProducerRecord<>(topic, letter.key(), letter.value());
+            copy.headers().add("transferlab-replayed-from", from.getBytes(StandardCharsets.UTF_8));
+            RecordMetadata sent = producer.send(copy).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            LOG.infof("replayed dead letter %s to %s/%d/%d", from, sent.topic(), sent.partition(), sent.offset());
+            return jakarta.ws.rs.core.Response.accepted(new Replayed(sent.topic(), sent.partition(), sent.offset(),
+                    letter.key(), from)).build();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new jakarta.ws.rs.ServiceUnavailableException("the broker did not take the replayed record: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new jakarta.ws.rs.ServiceUnavailableException("interrupted while replaying");
+        }
+    }
+
+    /** The dead letter at a partition and offset of the dead-letter topic. */
+    private ConsumerRecord<String, String> read(int partition, long offset) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition p = new TopicPartition(Topics.DEAD_LETTER, partition);
+            if (consumer.partitionsFor(Topics.DEAD_LETTER, Duration.ofSeconds(10)).stream()
+                    .noneMatch(info -> info.partition() == partition)) {
+                throw new NotFoundException("the dead-letter topic has no partition " + partition);
+            }
+            consumer.assign(List.of(p));
+            long begin = consumer.beginningOffsets(List.of(p), Duration.ofSeconds(10)).get(p);
+            long end = consumer.endOffsets(List.of(p), Duration.ofSeconds(10)).get(p);
+            if (offset < begin || offset >= end) {
+                throw new NotFoundException("no dead letter at " + partition + "/" + offset + " (the partition holds "
+                        + begin + " to " + (end - 1) + ")");
+            }
+            consumer.seek(p, offset);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.offset() == offset) {
+                        return r;
+                    }
+                }
+            }
+            throw new jakarta.ws.rs.ServiceUnavailableException("could not read dead letter " + partition + "/" + offset);
         }
     }
 

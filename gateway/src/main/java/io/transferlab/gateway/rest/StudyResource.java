@@ -202,10 +202,18 @@ public class StudyResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
     @Operation(summary = "Live progress of a study as Server-Sent Events: one event whenever it changes, until it"
-            + " is complete or failed")
-    public Multi<StudyProgress> events(@PathParam("id") String id) {
+            + " is complete or failed, or the stream's time is up (reconnect then); a few streams per client")
+    @APIResponse(responseCode = "429", description = "This client already holds as many streams as it may")
+    public Multi<StudyProgress> events(@PathParam("id") String id,
+                                       @Context io.vertx.core.http.HttpServerRequest request) {
         existing(id);
-        return progress.follow(id);
+        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        return progress.follow(id, client);
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyStreams(StudyProgressStream.TooManyStreams e) {
+        return io.transferlab.platform.rest.ErrorResponses.of(429, e.getMessage());
     }
 
     private static Study existing(String id) {

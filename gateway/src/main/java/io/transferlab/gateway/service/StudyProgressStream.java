@@ -7,24 +7,67 @@ import io.transferlab.gateway.mapping.StudyProgress;
 import io.transferlab.gateway.repository.RunResult;
 import io.transferlab.gateway.repository.Study;
 import io.transferlab.gateway.repository.StudyRun;
+import io.transferlab.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Live progress for Server-Sent Events. The database is the truth (the events may reach any gateway replica), so
- * the stream reads the study each second, emits when it changed, and completes once the study has finished.
+ * the stream reads the study each second, emits when it changed, and completes once the study has finished — or
+ * after {@link GatewayConfig#sseMaxDuration()}, so a stuck study holds no connection forever. One client may hold
+ * {@link GatewayConfig#ssePerClient()} streams at once.
  */
 @ApplicationScoped
 public class StudyProgressStream {
 
     private static final Duration PERIOD = Duration.ofSeconds(1);
 
-    public Multi<StudyProgress> follow(String studyId) {
+    @Inject
+    GatewayConfig config;
+
+    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+
+    /** A client asked for more streams than it may hold. */
+    public static final class TooManyStreams extends RuntimeException {
+        public TooManyStreams(String message) {
+            super(message);
+        }
+    }
+
+    /** The study's progress for one client; refused with {@link TooManyStreams} past the client's limit. */
+    public Multi<StudyProgress> follow(String studyId, String client) {
+        AtomicInteger streams = open.computeIfAbsent(client, c -> new AtomicInteger());
+        if (streams.incrementAndGet() > config.ssePerClient()) {
+            release(client, streams);
+            throw new TooManyStreams(client + " already follows " + config.ssePerClient() + " studies live (the limit"
+                    + " per client); close one first");
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable done = () -> {
+            if (released.compareAndSet(false, true)) {
+                release(client, streams);
+            }
+        };
+        return follow(studyId).select().first(config.sseMaxDuration())
+                .onTermination().invoke(done)
+                .onCancellation().invoke(done);
+    }
+
+    private void release(String client, AtomicInteger streams) {
+        if (streams.decrementAndGet() <= 0) {
+            open.remove(client, streams);
+        }
+    }
+
+    private Multi<StudyProgress> follow(String studyId) {
         AtomicBoolean finishedSent = new AtomicBoolean();
         return Multi.createFrom().ticks().every(PERIOD)
                 .emitOn(Infrastructure.getDefaultWorkerPool())

@@ -399,6 +399,8 @@ public class StudyService {
     /** The study's state follows its runs: splitting until every training set is at the trainer, then training. */
     private static void refresh(Study study) {
         study.updatedAt = Instant.now();
+        study.stalledSince = null; // an event came: whatever it waited for has moved
+        study.stallReason = null;
         if (study.state == Study.State.FAILED) {
             return;
         }
