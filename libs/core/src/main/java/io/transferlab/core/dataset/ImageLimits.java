@@ -89,8 +89,14 @@ public final class ImageLimits {
      * @throws IOException           the file cannot be read or is corrupt
      */
     public static BufferedImage decode(Path file) throws IOException {
-        check(file);
-        BufferedImage image = ImageIO.read(file.toFile());
+        BufferedImage image;
+        try {
+            check(file);
+            image = ImageIO.read(file.toFile());
+        } catch (RuntimeException e) {
+            // the JDK's decoders throw unchecked exceptions on some corrupt files: one named error for all of them
+            throw new RefusedImageException(file.getFileName() + " cannot be decoded: " + e);
+        }
         if (image == null) {
             throw new RefusedImageException(file.getFileName() + " is not an image format this JVM decodes");
         }

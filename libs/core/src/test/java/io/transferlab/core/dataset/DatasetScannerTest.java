@@ -79,7 +79,7 @@ class DatasetScannerTest {
     void aCompressedMatFileThatInflatesPastItsLimitIsRefusedNamingTheFile() throws Exception {
         // 2,000,000 doubles of zeros: 16 MB inflated from a few KB
         Path bomb = dir.resolve("imagelabels.mat");
-        Files.write(bomb, MatFiles.compressedVector("labels", new double[2_000_000]));
+        Files.write(bomb, TestMatFiles.compressedVector("labels", new double[2_000_000]));
         assertThat(Files.size(bomb)).isLessThan(100_000);
         System.setProperty(MatFile.MAX_BYTES_PROPERTY, String.valueOf(1 << 20));
         try {
@@ -90,7 +90,7 @@ class DatasetScannerTest {
         }
         // within the limit the same writer's file reads back
         Path small = dir.resolve("small.mat");
-        Files.write(small, MatFiles.compressedVector("labels", new double[]{3, 1, 2}));
+        Files.write(small, TestMatFiles.compressedVector("labels", new double[]{3, 1, 2}));
         assertThat(MatFile.read(small).ints("labels")).containsExactly(3, 1, 2);
         System.setProperty(MatFile.MAX_BYTES_PROPERTY, "lots");
         try {

@@ -8,12 +8,12 @@ import java.util.Arrays;
 import java.util.zip.Deflater;
 
 /** Writes MATLAB v5 MAT-files for tests: one double vector, in a compressed element as MATLAB saves it. */
-final class MatFiles {
+public final class TestMatFiles {
 
-    private MatFiles() {
+    private TestMatFiles() {
     }
 
-    static byte[] compressedVector(String name, double[] values) {
+    public static byte[] compressedVector(String name, double[] values) {
         byte[] matrix = matrix(name, values);
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
         deflater.setInput(matrix);
