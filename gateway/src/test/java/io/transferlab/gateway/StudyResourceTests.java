@@ -223,6 +223,25 @@ class StudyResourceTests {
                 .statusCode() == 200);
     }
 
+    @Inject
+    io.transferlab.platform.messaging.EventRetention retention;
+
+    @Test
+    void retentionRemovesPublishedOutboxRowsOlderThanItsCutoff() throws Exception {
+        post(Map.of("datasetPath", datasetFolder(), "sizes", List.of("small")));
+        OutboxProbe.awaitRelayed(WAIT);
+        long published = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                io.transferlab.platform.messaging.OutboxMessage.count("publishedAt is not null"));
+        assertThat(published).isPositive();
+        // nothing is old enough a week back; everything published is, a second from now
+        assertThat(retention.removeOlderThan(java.time.Instant.now().minus(Duration.ofDays(7))).outbox()).isZero();
+        var removed = retention.removeOlderThan(java.time.Instant.now().plusSeconds(1));
+        assertThat(removed.outbox()).isGreaterThanOrEqualTo(published);
+        assertThat(io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                io.transferlab.platform.messaging.OutboxMessage.count("publishedAt is not null and publishedAt < ?1",
+                        java.time.Instant.now().minusSeconds(1)))).isZero();
+    }
+
     @Test
     void studiesAreListedAPageAtATime() throws Exception {
         String dataset = datasetFolder();
