@@ -119,6 +119,7 @@ class DatasetRegistryTests {
                 .body("error", containsString(outside.toRealPath().toString()));
         given().get("/datasets/no-such-dataset").then().statusCode(404);
         given().post("/datasets/no-such-dataset/scan").then().statusCode(404);
+        given().urlEncodingEnabled(false).get("/datasets/%00").then().statusCode(400).body("error", containsString("must be a dataset id"));
     }
 
     @Test

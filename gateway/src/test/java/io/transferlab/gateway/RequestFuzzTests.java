@@ -54,7 +54,10 @@ class RequestFuzzTests {
 
     @Test
     void generatedPathsAndIdsNeverLeadToAServerError() {
-        for (String id : Arbitraries.strings().withChars("abc./%-_~0123456789").ofMaxLength(40).sampleStream().limit(200).toList()) {
+        // percent escapes come whole (a lone '%' is refused by the client before it is sent)
+        Arbitrary<String> ids = Arbitraries.oneOf(Arbitraries.strings().withChars("abc./-_~0123456789").ofMaxLength(40),
+                Arbitraries.of("%2e%2e", "%2e%2e%2fetc", "%00", "%2F", "%ff%fe", "..", "-1", "99999999999999999999"));
+        for (String id : ids.sampleStream().limit(200).toList()) {
             for (String path : List.of("/studies/" + id, "/studies/" + id + "/results", "/studies/" + id + "/classes?strategy=" + id,
                     "/studies?page=" + id + "&size=" + id)) {
                 int status = given().urlEncodingEnabled(false).get(path).then().extract().statusCode();

@@ -307,7 +307,8 @@ class StudyResourceTests {
         given().post("/admin/dead-letters/" + letter.get("deadLetterPartition") + "/" + letter.get("deadLetterOffset")
                 + "/replay").then().statusCode(202).body("topic", equalTo(Topics.RUN_FAILED))
                 .body("replayedFrom", equalTo(from)).body("key", equalTo(id));
-        var replayed = runFailed.await(r -> r.value().equals(poison), 1, WAIT).get(0);
+        var replayed = runFailed.await(r -> r.value().equals(poison)
+                && r.headers().lastHeader("transferlab-replayed-from") != null, 1, WAIT).get(0);
         assertThat(new String(replayed.headers().lastHeader("transferlab-replayed-from").value())).isEqualTo(from);
         assertThat(replayed.key()).isEqualTo(id);
         given().post("/admin/dead-letters/0/999999999/replay").then().statusCode(404)
