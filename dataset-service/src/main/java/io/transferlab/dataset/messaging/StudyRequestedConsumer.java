@@ -1,6 +1,8 @@
 package io.transferlab.dataset.messaging;
 
 import io.smallrye.common.annotation.Blocking;
+import io.transferlab.core.events.EventCodec;
+import io.transferlab.core.events.MalformedEventException;
 import io.transferlab.core.events.StudyRequested;
 import io.transferlab.core.events.Topics;
 import io.transferlab.dataset.service.SplitService;
@@ -9,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Consumes study requests; the offset is committed only after this transaction commits. */
+/** Consumes study requests: the dataset is scanned, then split in a transaction; the offset is committed after it. */
 @ApplicationScoped
 public class StudyRequestedConsumer {
 
@@ -22,6 +24,14 @@ public class StudyRequestedConsumer {
     @Incoming(Topics.STUDY_REQUESTED)
     @Blocking
     public void consume(String json) {
-        inbox.consume(json, StudyRequested.class, splits::split);
+        // the dataset is scanned first, outside the inbox's transaction (a malformed record is left to the inbox)
+        SplitService.Scanned scanned = null;
+        try {
+            scanned = splits.scan(EventCodec.fromJson(json, StudyRequested.class));
+        } catch (MalformedEventException e) {
+            // refused, named and dead-lettered by the inbox below
+        }
+        SplitService.Scanned before = scanned;
+        inbox.consume(json, StudyRequested.class, request -> splits.split(request, before));
     }
 }

@@ -48,13 +48,37 @@ public class SplitService {
     @Inject
     DatasetRegistry registry;
 
+    /** A request's dataset as scanned before its transaction: the index, or why it cannot be used. */
+    public record Scanned(String datasetPath, DatasetIndex index, String failure) {
+    }
+
+    /**
+     * Scans the dataset a request names, outside any transaction. Why apart: hashing every image of a large
+     * dataset takes minutes, and the inbox's transaction (its connection, the rows it locks) must not be held that
+     * long; the split itself, in the transaction, then only reads the index.
+     */
+    public Scanned scan(StudyRequested request) {
+        try {
+            return new Scanned(request.datasetPath(), DatasetScanner.scan(storage.resolve(request.datasetPath())), null);
+        } catch (DatasetScanException | IllegalArgumentException e) {
+            return new Scanned(request.datasetPath(), null, e.getMessage());
+        }
+    }
+
+    /** Splits a request whose dataset was {@link #scan scanned} beforehand (or scans it now, if it was not). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public List<SplitSet> split(StudyRequested request) {
+    public List<SplitSet> split(StudyRequested request, Scanned scanned) {
         List<SplitSet> sets = new ArrayList<>();
         List<TransferLabEvent> events = new ArrayList<>();
+        if (scanned == null || !scanned.datasetPath().equals(request.datasetPath())) {
+            scanned = scan(request);
+        }
         try {
             StudyPreset preset = StudyPreset.named(request.preset());
-            DatasetIndex index = DatasetScanner.scan(storage.resolve(request.datasetPath()));
+            if (scanned.failure() != null) {
+                throw new DatasetScanException(scanned.failure());
+            }
+            DatasetIndex index = scanned.index();
             registry.observe(index);
             if (request.classLimit() != null) {
                 index = index.firstClasses(request.classLimit());
