@@ -243,6 +243,25 @@ class StudyResourceTests {
     }
 
     @Test
+    void trialEpochsShowAsProgressButNotInTheRunsCurve() throws Exception {
+        String id = post(Map.of("datasetPath", datasetFolder(), "sizes", List.of("small"), "strategies", List.of("ft5")));
+        SplitManifestPublished small = split(id, "small");
+        send(small);
+        send(TrainingProgress.trial(id, small.runId(), "ft5", "lr 1e-04", 1, 2, 0.9, 0.8, 0.7));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id + "/results").then()
+                .body("find { it.strategy == 'ft5' }.state", equalTo("TRAINING"))
+                .body("find { it.strategy == 'ft5' }.message", containsString("trial lr 1e-04: epoch 1/2, val loss 0.800")));
+        given().get("/studies/" + id + "/training").then().statusCode(200).body("size()", equalTo(0));
+        send(TrainingProgress.epoch(id, small.runId(), "ft5", 1, 15, 0.5, 0.6, 0.75));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/studies/" + id + "/training").then()
+                .body("strategy", org.hamcrest.Matchers.contains("ft5"))
+                .body("[0].epochs.epoch", org.hamcrest.Matchers.contains(1)));
+        given().get("/studies/" + id + "/results").then()
+                .body("find { it.strategy == 'ft5' }.message", org.hamcrest.Matchers.nullValue())
+                .body("find { it.strategy == 'ft5' }.epoch", equalTo(1));
+    }
+
+    @Test
     void studiesAreListedAPageAtATime() throws Exception {
         String dataset = datasetFolder();
         String older = post(Map.of("datasetPath", dataset, "sizes", List.of("small")));

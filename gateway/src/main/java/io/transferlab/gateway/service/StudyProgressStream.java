@@ -102,7 +102,9 @@ public class StudyProgressStream {
                 .findFirst().orElse(result.key.runId());
         String what = switch (result.state) {
             case QUEUED -> "queued";
-            case TRAINING -> String.format(java.util.Locale.ROOT, "epoch %d/%d, val loss %.3f, val acc %.3f",
+            case TRAINING -> result.epoch == null || result.valLoss == null
+                    ? (result.message == null ? "training" : result.message)
+                    : String.format(java.util.Locale.ROOT, "epoch %d/%d, val loss %.3f, val acc %.3f",
                     result.epoch, result.maxEpochs, result.valLoss, result.valAccuracy);
             case EVALUATING -> "trained (" + result.epochs + " epochs), evaluating";
             case COMPLETE -> String.format(java.util.Locale.ROOT, "micro-F1 %.4f", result.microF1);

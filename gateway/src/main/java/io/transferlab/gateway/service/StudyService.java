@@ -270,6 +270,7 @@ public class StudyService {
                     RunEpoch.record(study.id, event.runId(), event.strategy(), event.epoch(), event.trainLoss(),
                             event.valLoss(), event.valAccuracy());
                     result.advance(RunResult.State.TRAINING);
+                    result.message = null; // the run proper has begun: a trial's line no longer says where it is
                     if (result.epoch == null || event.epoch() >= result.epoch) {
                         result.epoch = event.epoch();
                         result.maxEpochs = event.maxEpochs();
@@ -277,6 +278,10 @@ public class StudyService {
                         result.valLoss = event.valLoss();
                         result.valAccuracy = event.valAccuracy();
                     }
+                } else if (event.phase() == TrainingProgress.Phase.TRIAL) {
+                    // a learning-rate trial before the run: progress to show, not an epoch of its curve
+                    result.advance(RunResult.State.TRAINING);
+                    result.message = event.message();
                 } else {
                     result.advance(RunResult.State.EVALUATING);
                     result.message = event.message();

@@ -14,6 +14,7 @@ import io.transferlab.ml.engine.RunOutcome;
 import io.transferlab.ml.engine.RunParts;
 import io.transferlab.ml.engine.TransferEngine;
 import io.transferlab.ml.train.EpochListener;
+import io.transferlab.ml.train.EpochStats;
 import io.transferlab.ml.train.TrainingSettings;
 import io.transferlab.trainer.config.TrainerConfig;
 import io.transferlab.trainer.engine.EngineProvider;
@@ -70,10 +71,23 @@ public class RunTrainer {
         Path progress = storage.resolve(folder + "/" + strategy.id() + ".progress");
         AugmentationPlan augmentation = strategy.augmented()
                 ? AugmentationPlan.named(config.augmentationMode(), config.augmentationViews()) : AugmentationPlan.NONE;
-        EpochListener listener = (stats, max) -> {
-            queue.epochFinished(job.id, stats, max);
-            if (stopping.getAsBoolean()) {
-                throw new Stopped();
+        EpochListener listener = new EpochListener() {
+            @Override
+            public void onEpoch(EpochStats stats, int max) {
+                queue.epochFinished(job.id, stats, max);
+                stopIfAsked();
+            }
+
+            @Override
+            public void onTrialEpoch(String trial, EpochStats stats, int max) {
+                queue.trialEpochFinished(job.id, trial, stats, max);
+                stopIfAsked();
+            }
+
+            private void stopIfAsked() {
+                if (stopping.getAsBoolean()) {
+                    throw new Stopped();
+                }
             }
         };
         int maxEpochs = strategy.fineTuning() ? config.fineTuningEpochs(set.splitName) : config.featureExtractionEpochs();

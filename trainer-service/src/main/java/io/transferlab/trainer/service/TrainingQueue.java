@@ -97,6 +97,14 @@ public class TrainingQueue extends LeasedQueue<TrainingJob> {
         }
     }
 
+    /** An epoch of a trial before the run (a learning rate being tried): progress for the gateway, no curve. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void trialEpochFinished(long jobId, String trial, EpochStats stats, int maxEpochs) {
+        TrainingJob job = held(jobId);
+        publisher.publish(TrainingProgress.trial(job.studyId, job.runId, job.strategy, trial, stats.epoch(), maxEpochs,
+                stats.trainLoss(), stats.valLoss(), stats.valAccuracy()));
+    }
+
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void epochFinished(long jobId, EpochStats stats, int maxEpochs) {
         TrainingJob job = held(jobId);

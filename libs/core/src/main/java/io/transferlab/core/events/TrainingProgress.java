@@ -11,7 +11,11 @@ public record TrainingProgress(int schemaVersion, String eventId, String studyId
                                Double valLoss, Double valAccuracy, String message)
         implements TransferLabEvent {
 
-    public enum Phase { QUEUED, EPOCH, FINISHED }
+    /**
+     * QUEUED: at the trainer; EPOCH: an epoch of the run finished; FINISHED: its checkpoint is written; TRIAL: an
+     * epoch of a short trial before the run (a learning rate being tried) — progress to show, not the run's curve.
+     */
+    public enum Phase { QUEUED, EPOCH, FINISHED, TRIAL }
 
     public TrainingProgress {
         Contracts.requireVersion(schemaVersion);
@@ -34,6 +38,15 @@ public record TrainingProgress(int schemaVersion, String eventId, String studyId
                                          double trainLoss, double valLoss, double valAccuracy) {
         return new TrainingProgress(SCHEMA_VERSION, Contracts.newEventId(), studyId, runId, Instant.now(), strategy,
                 Phase.EPOCH, epoch, maxEpochs, trainLoss, valLoss, valAccuracy, null);
+    }
+
+    /** An epoch of a trial before the run proper (ft5's learning-rate trials): shown as progress, kept apart. */
+    public static TrainingProgress trial(String studyId, String runId, String strategy, String trial, int epoch,
+                                         int maxEpochs, double trainLoss, double valLoss, double valAccuracy) {
+        return new TrainingProgress(SCHEMA_VERSION, Contracts.newEventId(), studyId, runId, Instant.now(), strategy,
+                Phase.TRIAL, epoch, maxEpochs, trainLoss, valLoss, valAccuracy,
+                String.format(java.util.Locale.ROOT, "trial %s: epoch %d/%d, val loss %.3f, val acc %.3f", trial, epoch,
+                        maxEpochs, valLoss, valAccuracy));
     }
 
     /** When one strategy of the run has finished training and its checkpoint is written. */
