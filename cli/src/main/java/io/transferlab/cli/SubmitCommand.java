@@ -146,7 +146,9 @@ final class SubmitCommand implements Callable<Integer> {
             if (!state.equals("COMPLETE")) {
                 line.append(" | ").append(result.path("size").asText()).append(' ').append(result.path("strategy").asText())
                         .append(": ").append(state.toLowerCase(Locale.ROOT));
-                if (state.equals("TRAINING") && result.path("maxEpochs").asInt() > 0) {
+                if (state.equals("TRAINING") && result.path("message").isTextual()) {
+                    line.append(" (").append(result.path("message").asText()).append(')'); // a trial before the run
+                } else if (state.equals("TRAINING") && result.path("maxEpochs").asInt() > 0) {
                     line.append(" epoch ").append(result.path("epoch").asInt()).append('/')
                             .append(result.path("maxEpochs").asInt());
                     if (result.path("valAccuracy").isNumber()) {
