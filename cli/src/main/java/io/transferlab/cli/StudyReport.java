@@ -484,7 +484,8 @@ final class StudyReport {
             double v = min + (max - min) * t / 5.0;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                     + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left, width - 20, y.applyAsDouble(v),
-                    y.applyAsDouble(v), left - 6, y.applyAsDouble(v) + 4, String.format(Locale.ROOT, "%.4g", v)));
+                    y.applyAsDouble(v), left - 6, y.applyAsDouble(v) + 4,
+                    String.format(Locale.ROOT, max - min >= 10 ? "%.0f" : "%.2f", v)));
         }
         double zero = y.applyAsDouble(Math.max(min, Math.min(max, 0)));
         int g = 0;
