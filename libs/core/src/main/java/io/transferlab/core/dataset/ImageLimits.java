@@ -27,19 +27,7 @@ public final class ImageLimits {
     }
 
     public static long maxPixels() {
-        String value = System.getProperty(MAX_PIXELS_PROPERTY);
-        if (value == null) {
-            return DEFAULT_MAX_PIXELS;
-        }
-        try {
-            long pixels = Long.parseLong(value.trim());
-            if (pixels > 0) {
-                return pixels;
-            }
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw new IllegalArgumentException(MAX_PIXELS_PROPERTY + " must be a positive number of pixels, got '" + value + "'");
+        return InputLimits.positive(MAX_PIXELS_PROPERTY, DEFAULT_MAX_PIXELS, "pixels");
     }
 
     /** An image refused before it was decoded, or one that could not be decoded at all. */

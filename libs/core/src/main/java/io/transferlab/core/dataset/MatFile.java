@@ -43,19 +43,7 @@ public final class MatFile {
     }
 
     static long maxBytes() {
-        String value = System.getProperty(MAX_BYTES_PROPERTY);
-        if (value == null) {
-            return DEFAULT_MAX_BYTES;
-        }
-        try {
-            long bytes = Long.parseLong(value.trim());
-            if (bytes > 0) {
-                return bytes;
-            }
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw new IllegalArgumentException(MAX_BYTES_PROPERTY + " must be a positive number of bytes, got '" + value + "'");
+        return InputLimits.positive(MAX_BYTES_PROPERTY, DEFAULT_MAX_BYTES, "bytes");
     }
 
     public static MatFile read(Path file) {

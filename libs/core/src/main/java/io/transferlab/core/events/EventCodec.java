@@ -45,6 +45,15 @@ public final class EventCodec {
 
     /** "field 'seed': " when Jackson knows where in the record it failed (so the reason names the field). */
     private static String field(JsonProcessingException e) {
+        String path = path(e);
+        return path.isEmpty() ? "" : "field '" + path + "': ";
+    }
+
+    /**
+     * Where in a JSON document Jackson failed, as "seeds[1]" or "manifest.classes" (empty when it does not know):
+     * what events and request bodies name in their errors.
+     */
+    public static String path(JsonProcessingException e) {
         if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
             return "";
         }
@@ -56,6 +65,6 @@ public final class EventCodec {
                 path.append('[').append(ref.getIndex()).append(']');
             }
         }
-        return path.isEmpty() ? "" : "field '" + path + "': ";
+        return path.toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.transferlab.platform.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.transferlab.core.events.MalformedEventException;
 import jakarta.validation.ConstraintViolation;
@@ -70,8 +69,9 @@ public class ErrorResponses {
             message = "unknown field '" + unknown.getPropertyName() + "'"
                     + (unknown.getKnownPropertyIds() == null ? "" : " (known: " + unknown.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
-        } else if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            message = "field '" + path(mapping) + "' has the wrong type or form: " + e.getOriginalMessage();
+        } else if (!io.transferlab.core.events.EventCodec.path(e).isEmpty()) {
+            message = "field '" + io.transferlab.core.events.EventCodec.path(e) + "' has the wrong type or form: "
+                    + e.getOriginalMessage();
         } else {
             message = "the body is not valid JSON: " + e.getOriginalMessage();
         }
@@ -133,18 +133,6 @@ public class ErrorResponses {
             field.append(field.isEmpty() ? "" : ".").append(parts[i]);
         }
         return "'" + (field.isEmpty() ? path : field) + "' " + violation.getMessage();
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static String truncate(String message) {
