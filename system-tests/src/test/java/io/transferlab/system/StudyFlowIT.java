@@ -413,4 +413,53 @@ class StudyFlowIT {
         }
         assertThat(rendered.dom()).contains("<option value=\"learning-curve\"").contains("value=\"lp\"");
     }
+
+    /**
+     * The bad-file drills against the packaged system: a decompression-bomb PNG and a link to a file outside the
+     * storage root inside a dataset are skipped with their reasons and the rest of it trains; a bomb MAT-file makes
+     * its dataset a clear 422; a dataset folder linked in from outside the root is refused naming where it leads.
+     */
+    @Test
+    @Order(11)
+    void bombsAndLinksOutOfTheStorageRootAreRefusedByNameAndTheRestIsUsed() throws Exception {
+        Path hostile = storageRoot.resolve("datasets/hostile");
+        TestImages.imageFolder(hostile, 2, 12);
+        TestImages.writePngBomb(hostile.resolve("class1/bomb.png"), 12_000, 12_000);
+        Path outside = Files.createTempDirectory("outside-storage");
+        TestImages.writeJpeg(outside.resolve("stolen.jpg"), 7, 7);
+        Files.createSymbolicLink(hostile.resolve("class0/stolen.jpg"), outside.resolve("stolen.jpg"));
+
+        JsonPath registered = given().baseUri(RunningSystem.url("dataset-service")).contentType(ContentType.JSON)
+                .body(Map.of("path", "datasets/hostile")).post("/datasets").then().statusCode(201)
+                .body("classes.images", equalTo(List.of(12, 12))).body("unreadableCount", equalTo(2))
+                .extract().jsonPath();
+        assertThat(registered.getString("unreadable.find { it.path == 'class1/bomb.png' }.reason"))
+                .contains("too large").contains("12000 × 12000");
+        assertThat(registered.getString("unreadable.find { it.path == 'class0/stolen.jpg' }.reason"))
+                .contains("refused").contains("resolves to " + outside.toRealPath().resolve("stolen.jpg"));
+        // the rest of the dataset trains and is scored: nothing crashed on the way
+        JsonPath study = awaitComplete(postStudy("datasets/hostile", List.of("fe")));
+        assertThat(study.getInt("results[0].trainImages") + study.getInt("results[0].testImages"))
+                .isLessThanOrEqualTo(24);
+
+        // an Oxford-layout dataset whose label file inflates past the MAT limit (64 MiB) from a few hundred KB
+        Path oxford = storageRoot.resolve("datasets/oxford-bomb");
+        TestImages.writeJpeg(oxford.resolve("jpg/image_00001.jpg"), 1, 1);
+        TestImages.writeJpeg(oxford.resolve("jpg/image_00002.jpg"), 2, 2);
+        Files.write(oxford.resolve("imagelabels.mat"),
+                io.transferlab.core.dataset.TestMatFiles.compressedVector("labels", new double[9_000_000]));
+        given().baseUri(RunningSystem.url("dataset-service")).contentType(ContentType.JSON)
+                .body(Map.of("path", "datasets/oxford-bomb")).post("/datasets").then().statusCode(422)
+                .body("error", containsString("imagelabels.mat")).body("error", containsString("decompresses to more than"));
+
+        // a whole dataset folder linked in from outside the storage root
+        Files.createSymbolicLink(storageRoot.resolve("datasets/linked-in"), outside);
+        given().baseUri(RunningSystem.url("dataset-service")).contentType(ContentType.JSON)
+                .body(Map.of("path", "datasets/linked-in")).post("/datasets").then().statusCode(400)
+                .body("error", containsString("leads outside the storage root"));
+        // and the services are all still up
+        for (String service : RunningSystem.PORTS.keySet()) {
+            given().baseUri(RunningSystem.url(service)).get("/q/health/live").then().statusCode(200);
+        }
+    }
 }
