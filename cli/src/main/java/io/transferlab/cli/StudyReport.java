@@ -78,19 +78,27 @@ final class StudyReport {
         return differences.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", differences));
     }
 
+    /** What the report derives from the runs: the fitted learning curves, Figure 7's and Figure 8's numbers. */
+    record Derived(List<LearningCurves.Curve> curves, Optional<Decrease> decrease, List<Gain> gains) {
+        static Derived of(Study study, List<String> sizes, List<String> strategies) {
+            return new Derived(StudyReport.curves(study, sizes, strategies),
+                    StudyReport.decrease(study, sizes, strategies), StudyReport.gains(study, sizes, strategies));
+        }
+    }
+
     static void write(Path out, Study study, List<String> sizeOrder, List<String> strategyOrder, List<Double> targets)
             throws IOException {
         Files.createDirectories(out);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), study);
-        Files.writeString(out.resolve("report.md"), markdown(study, sizeOrder, strategyOrder, targets));
+        // fitted once (400 bootstrap refits a strategy), then tabled and drawn
+        Derived derived = Derived.of(study, sizeOrder, strategyOrder);
+        Files.writeString(out.resolve("report.md"), markdown(study, sizeOrder, strategyOrder, targets, derived));
         Files.writeString(out.resolve("micro-f1.svg"), chart(study, sizeOrder, strategyOrder));
-        Optional<Decrease> decrease = decrease(study, sizeOrder, strategyOrder);
-        writeOrDelete(out.resolve("decrease.svg"), decrease.map(StudyReport::decreaseChart));
-        List<Gain> gains = gains(study, sizeOrder, strategyOrder);
-        writeOrDelete(out.resolve("augmentation.svg"), gains.isEmpty() ? Optional.empty()
-                : Optional.of(gainChart(gains)));
+        writeOrDelete(out.resolve("decrease.svg"), derived.decrease().map(StudyReport::decreaseChart));
+        writeOrDelete(out.resolve("augmentation.svg"), derived.gains().isEmpty() ? Optional.empty()
+                : Optional.of(gainChart(derived.gains())));
         Map<String, LearningCurveFit> fits = new LinkedHashMap<>();
-        curves(study, sizeOrder, strategyOrder).forEach(c -> fits.put(c.strategy(), c.fit()));
+        derived.curves().forEach(c -> fits.put(c.strategy(), c.fit()));
         Path curves = out.resolve("learning-curve.svg");
         if (fits.isEmpty()) {
             Files.deleteIfExists(curves);
@@ -163,7 +171,8 @@ final class StudyReport {
                 runs.stream().mapToInt(RunResult::trainImages).average().orElseThrow()));
     }
 
-    static String markdown(Study study, List<String> sizes, List<String> strategies, List<Double> targets) {
+    static String markdown(Study study, List<String> sizes, List<String> strategies, List<Double> targets,
+                           Derived derived) {
         StringBuilder md = new StringBuilder();
         md.append("# TransferLab study\n\n");
         md.append(String.format(Locale.ROOT, "Dataset `%s` (%s layout, %d classes, version %s), preset `%s`, seed %d, "
@@ -175,7 +184,7 @@ final class StudyReport {
                 study.peakRssMiB() == null || study.peakRssMiB() < 0 ? ""
                         : String.format(Locale.ROOT, " Peak resident memory %.2f GiB.", study.peakRssMiB() / 1024.0),
                 study.undecodableImages() > 0 ? " " + study.undecodableImages() + " undecodable image(s) were skipped." : ""));
-        learningCurves(md, study, sizes, strategies, targets);
+        learningCurves(md, derived.curves(), targets);
         md.append("## Results\n\n| size | strategy | seed | train | val | test | micro-F1 | 95 % interval (test images) "
                 + "| macro-F1 | top-5 | epochs (best) | aug mode | seconds |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|\n");
@@ -210,8 +219,7 @@ final class StudyReport {
         md.append("\n## Strategies\n\n");
         strategies.forEach(id -> md.append("- `").append(id).append("`: ")
                 .append(io.transferlab.core.study.Strategy.of(id).description()).append('\n'));
-        Optional<Decrease> decrease = decrease(study, sizes, strategies);
-        decrease.ifPresent(d -> {
+        derived.decrease().ifPresent(d -> {
             md.append("\n## F1 decrease against training-set decrease (relative to ").append(d.reference()).append(")\n\n");
             md.append("| strategy | size | training images lost | micro-F1 lost |\n|---|---|---:|---:|\n");
             for (String strategy : strategies) {
@@ -225,7 +233,7 @@ final class StudyReport {
             }
             md.append("\n![F1 decrease and training-set decrease side by side](decrease.svg)\n");
         });
-        List<Gain> gains = gains(study, sizes, strategies);
+        List<Gain> gains = derived.gains();
         if (!gains.isEmpty()) {
             md.append("\n## Gain from augmentation\n\n| size | strategy | micro-F1 | with augmentation | gain |\n|---|---|---:|---:|---:|\n");
             gains.forEach(g -> md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %+.1f %% |%n", g.size(),
@@ -242,11 +250,10 @@ final class StudyReport {
      * power law fitted to the seeds' mean micro-F1 against training images per class, and the images needed for
      * each target (default: 95 % of the plateau, and 0.9) with its 95 % interval and how far it is extrapolated.
      */
-    static void learningCurves(StringBuilder md, Study study, List<String> sizes, List<String> strategies,
-                               List<Double> targets) {
+    static void learningCurves(StringBuilder md, List<LearningCurves.Curve> curves, List<Double> targets) {
         List<String> lines = new ArrayList<>();
         List<String> answers = new ArrayList<>();
-        for (LearningCurves.Curve fitted : curves(study, sizes, strategies)) {
+        for (LearningCurves.Curve fitted : curves) {
             String strategy = fitted.strategy();
             LearningCurveFit fit = fitted.fit();
             List<LearningCurveFit.Point> points = fit.points();

@@ -197,6 +197,42 @@ class StudyResourceTests {
     }
 
     @Test
+    void concurrentPostsWithOneIdempotencyKeyMakeOneStudy() throws Exception {
+        Map<String, Object> request = Map.of("datasetPath", datasetFolder(), "sizes", List.of("small"));
+        long before = total();
+        for (int round = 0; round < 5; round++) {
+            String key = "race-" + UUID.randomUUID();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            try {
+                var start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<io.restassured.response.ExtractableResponse<io.restassured.response.Response>>> posts =
+                        new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    posts.add(pool.submit(() -> {
+                        start.await();
+                        return given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+                                .post("/studies").then().extract();
+                    }));
+                }
+                start.countDown();
+                List<Integer> statuses = new java.util.ArrayList<>();
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                for (var post : posts) {
+                    var response = post.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    statuses.add(response.statusCode());
+                    ids.add(response.path("id"));
+                }
+                // whatever the interleaving: one study made, every other POST told it is that one
+                assertThat(statuses).as(key).containsOnly(200, 201).filteredOn(st -> st == 201).hasSize(1);
+                assertThat(ids).as(key).hasSize(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(total()).isEqualTo(before + 5);
+    }
+
+    @Test
     void liveProgressStreamsAreLimitedPerClientAndEnd() throws Exception {
         String id = post(Map.of("datasetPath", datasetFolder(), "sizes", List.of("small")));
         java.net.URI events = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port

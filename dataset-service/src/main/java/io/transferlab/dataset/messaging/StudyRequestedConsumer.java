@@ -25,11 +25,11 @@ public class StudyRequestedConsumer {
     @Blocking
     public void consume(String json) {
         // the dataset is scanned first, outside the inbox's transaction (a malformed record is left to the inbox)
-        SplitService.Scanned scanned = null;
+        SplitService.Scanned scanned;
         try {
             scanned = splits.scan(EventCodec.fromJson(json, StudyRequested.class));
         } catch (MalformedEventException e) {
-            // refused, named and dead-lettered by the inbox below
+            scanned = null; // the inbox below refuses, names and dead-letters it before any split
         }
         SplitService.Scanned before = scanned;
         inbox.consume(json, StudyRequested.class, request -> splits.split(request, before));

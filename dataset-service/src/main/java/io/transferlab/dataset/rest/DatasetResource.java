@@ -9,7 +9,6 @@ import io.transferlab.dataset.service.DatasetRegistry;
 import io.transferlab.platform.rest.ErrorResponses;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -61,7 +60,7 @@ public class DatasetResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "A dataset: its current version (images per class, unreadable files) and earlier versions")
-    public DatasetView one(@PathParam("id") @Pattern(regexp = "[A-Za-z0-9._-]{1,200}", message = "'id' must be a dataset id (letters, digits, . _ -)") String id) {
+    public DatasetView one(@PathParam("id") @DatasetId String id) {
         Dataset dataset = Dataset.findById(id);
         if (dataset == null) {
             throw new NotFoundException("no dataset '" + id + "'");
@@ -74,7 +73,7 @@ public class DatasetResource {
     @Operation(summary = "Scan the dataset again; a new content version publishes DatasetVersionChanged, and the "
             + "studies marked rerunOnChange rerun on it")
     @APIResponse(responseCode = "422", description = "The folder cannot be used any more; the registered version stays")
-    public ScanResult rescan(@PathParam("id") @Pattern(regexp = "[A-Za-z0-9._-]{1,200}", message = "'id' must be a dataset id (letters, digits, . _ -)") String id) {
+    public ScanResult rescan(@PathParam("id") @DatasetId String id) {
         DatasetRegistry.Scan scan = registry.rescan(id);
         if (scan == null) {
             throw new NotFoundException("no dataset '" + id + "'");

@@ -63,9 +63,9 @@ public class DatasetRegistry {
     public Scan register(String path, String name) {
         Path folder = storage.resolve(path);
         String reference = storage.referenceOf(folder);
-        if (QuarkusTransaction.requiringNew().call(() -> Dataset.atPath(reference)).isPresent()) {
-            throw new AlreadyRegisteredException(reference, Dataset.atPath(reference).orElseThrow().id);
-        }
+        QuarkusTransaction.requiringNew().call(() -> Dataset.atPath(reference)).ifPresent(d -> {
+            throw new AlreadyRegisteredException(reference, d.id);
+        });
         DatasetIndex index = DatasetScanner.scan(folder);
         String given = name == null || name.isBlank() ? folder.getFileName().toString() : name.strip();
         return QuarkusTransaction.requiringNew().call(() -> {

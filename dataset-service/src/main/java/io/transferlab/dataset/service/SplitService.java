@@ -49,7 +49,7 @@ public class SplitService {
     DatasetRegistry registry;
 
     /** A request's dataset as scanned before its transaction: the index, or why it cannot be used. */
-    public record Scanned(String datasetPath, DatasetIndex index, String failure) {
+    public record Scanned(DatasetIndex index, String failure) {
     }
 
     /**
@@ -59,20 +59,17 @@ public class SplitService {
      */
     public Scanned scan(StudyRequested request) {
         try {
-            return new Scanned(request.datasetPath(), DatasetScanner.scan(storage.resolve(request.datasetPath())), null);
+            return new Scanned(DatasetScanner.scan(storage.resolve(request.datasetPath())), null);
         } catch (DatasetScanException | IllegalArgumentException e) {
-            return new Scanned(request.datasetPath(), null, e.getMessage());
+            return new Scanned(null, e.getMessage());
         }
     }
 
-    /** Splits a request whose dataset was {@link #scan scanned} beforehand (or scans it now, if it was not). */
+    /** Splits a request whose dataset was {@link #scan scanned} beforehand, from that scan. */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<SplitSet> split(StudyRequested request, Scanned scanned) {
         List<SplitSet> sets = new ArrayList<>();
         List<TransferLabEvent> events = new ArrayList<>();
-        if (scanned == null || !scanned.datasetPath().equals(request.datasetPath())) {
-            scanned = scan(request);
-        }
         try {
             StudyPreset preset = StudyPreset.named(request.preset());
             if (scanned.failure() != null) {

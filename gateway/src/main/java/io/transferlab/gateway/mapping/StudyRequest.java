@@ -51,8 +51,7 @@ public record StudyRequest(
 
     /** A request without following the dataset, for the default targets. */
     public StudyRequest(String datasetPath, String preset, List<String> sizes, List<String> strategies, List<Long> seeds,
-                        @Size(min = 1, max = 64)
-        String backbone, Integer classLimit) {
+                        String backbone, Integer classLimit) {
         this(datasetPath, preset, sizes, strategies, seeds, backbone, classLimit, null, null);
     }
 }

@@ -23,7 +23,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.HeaderParam;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -46,9 +45,6 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "studies", description = "How much labelled data do you need? One study answers it for one dataset.")
 public class StudyResource {
-
-    /** What a study id looks like; anything else is refused before it reaches the database. */
-    static final String STUDY_ID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
     @Inject
     StudyService studies;
@@ -98,7 +94,7 @@ public class StudyResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Run a study again with the same request, as a new study that points to this one")
     @APIResponse(responseCode = "201", description = "The new study, in state REQUESTED")
-    public Response rerun(@PathParam("id") @Pattern(regexp = STUDY_ID, message = "'id' must be a study id (a UUID)") String id, @Context UriInfo uri) {
+    public Response rerun(@PathParam("id") @StudyId String id, @Context UriInfo uri) {
         Study rerun = studies.rerun(id);
         if (rerun == null) {
             throw new NotFoundException("no study " + id);
@@ -131,7 +127,7 @@ public class StudyResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "One study with the state of each of its runs")
-    public StudyView one(@PathParam("id") @Pattern(regexp = STUDY_ID, message = "'id' must be a study id (a UUID)") String id) {
+    public StudyView one(@PathParam("id") @StudyId String id) {
         Study study = existing(id);
         return StudyView.of(study, StudyRun.ofStudy(id), studies.results(study));
     }
@@ -140,7 +136,7 @@ public class StudyResource {
     @Path("/{id}/training")
     @Operation(summary = "The training curves: per strategy and training set, the loss, validation loss and "
             + "validation accuracy of every epoch the trainer reported")
-    public List<io.transferlab.gateway.mapping.TrainingCurveView> training(@PathParam("id") @Pattern(regexp = STUDY_ID, message = "'id' must be a study id (a UUID)") String id) {
+    public List<io.transferlab.gateway.mapping.TrainingCurveView> training(@PathParam("id") @StudyId String id) {
         Study study = existing(id);
         return studies.trainingCurves(study);
     }
@@ -149,7 +145,7 @@ public class StudyResource {
     @Path("/{id}/classes")
     @Operation(summary = "Per-class F1 of one strategy at each size (mean over seeds, worst first, with class names)"
             + " and the confusion matrix summed over seeds, from the evaluator's verified report files")
-    public List<io.transferlab.gateway.mapping.ClassScoresView> classes(@PathParam("id") @Pattern(regexp = STUDY_ID, message = "'id' must be a study id (a UUID)") String id,
+    public List<io.transferlab.gateway.mapping.ClassScoresView> classes(@PathParam("id") @StudyId String id,
                                                                        @QueryParam("strategy") String strategy) {
         Study study = existing(id);
         if (strategy == null || strategy.isBlank()) {
@@ -164,7 +160,7 @@ public class StudyResource {
     @Path("/{id}/versions")
     @Operation(summary = "The study and its reruns (by request or on a new dataset version), oldest first: the "
             + "dataset version each ran on and its results, for comparing versions")
-    public List<StudyVersion> versions(@PathParam("id") @Pattern(regexp = STUDY_ID, message = "'id' must be a study id (a UUID)") String id) {
+    public List<StudyVersion> versions(@PathParam("id") @StudyId String id) {
         Study study = existing(id);
         return studies.family(study).stream()
                 .map(s -> StudyVersion.of(StudyView.of(s, StudyRun.ofStudy(s.id), studies.results(s)), s)).toList();
@@ -175,7 +171,7 @@ public class StudyResource {
     @Produces({MediaType.APPLICATION_JSON, "text/csv"})
     @Operation(summary = "The study's results table: one row per strategy and training set (JSON, or CSV with"
             + " Accept: text/csv or ?format=csv)")
-    public Response results(@PathParam("id") @Pattern(regexp = STUDY_ID, message = "'id' must be a study id (a UUID)") String id, @QueryParam("format") String format,
+    public Response results(@PathParam("id") @StudyId String id, @QueryParam("format") String format,
                             @Context HttpHeaders headers) {
         Study study = existing(id);
         List<ResultRow> rows = studies.results(study);
@@ -195,7 +191,7 @@ public class StudyResource {
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The study's report page: the results table and the seed's figures")
     @APIResponse(responseCode = "303", description = "To the report page of this study")
-    public Response report(@PathParam("id") @Pattern(regexp = STUDY_ID, message = "'id' must be a study id (a UUID)") String id) {
+    public Response report(@PathParam("id") @StudyId String id) {
         existing(id);
         return Response.seeOther(java.net.URI.create("/report.html?study=" + id)).build();
     }
@@ -208,7 +204,7 @@ public class StudyResource {
     @Operation(summary = "Live progress of a study as Server-Sent Events: one event whenever it changes, until it"
             + " is complete or failed, or the stream's time is up (reconnect then); a few streams per client")
     @APIResponse(responseCode = "429", description = "This client already holds as many streams as it may")
-    public Multi<StudyProgress> events(@PathParam("id") @Pattern(regexp = STUDY_ID, message = "'id' must be a study id (a UUID)") String id,
+    public Multi<StudyProgress> events(@PathParam("id") @StudyId String id,
                                        @Context io.vertx.core.http.HttpServerRequest request) {
         existing(id);
         String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();

@@ -5,7 +5,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Optional;
@@ -39,7 +38,42 @@ public final class ImageLimits {
 
     /** Width and height as the file's header declares them; empty when no reader of this JVM knows the format. */
     public static Optional<int[]> declaredSize(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(Files.newInputStream(file))) {
+        return read(file, false).map(Read::size);
+    }
+
+    /** Refuses a file whose header declares more pixels than the limit. */
+    public static void check(Path file) throws IOException {
+        read(file, false);
+    }
+
+    /**
+     * Decodes an image after checking the size its header declares, in one pass over the file (the header is
+     * read once, by the reader that then decodes): the one way images are read.
+     *
+     * @throws RefusedImageException over the limit, or in no format this JVM decodes
+     * @throws IOException           the file cannot be read or is corrupt
+     */
+    public static BufferedImage decode(Path file) throws IOException {
+        try {
+            return read(file, true).orElseThrow(() -> new RefusedImageException(file.getFileName()
+                    + " is not an image format this JVM decodes")).image();
+        } catch (RuntimeException e) {
+            // the JDK's decoders throw unchecked exceptions on some corrupt files: one named error for all of them
+            throw new RefusedImageException(file.getFileName() + " cannot be decoded: " + e);
+        }
+    }
+
+    /** The declared size and, when asked, the decoded image. */
+    private record Read(int[] size, BufferedImage image) {
+    }
+
+    /**
+     * Reads the header with the reader ImageIO would choose, refuses a size over the limit, then decodes with the
+     * same reader when {@code decode} (exactly what {@link ImageIO#read(java.io.File)} does after choosing it).
+     */
+    private static Optional<Read> read(Path file, boolean decode) throws IOException {
+        // a File, as ImageIO.read(File) does: read in place, not copied to a cache file as an InputStream would be
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 return Optional.empty();
             }
@@ -50,44 +84,17 @@ public final class ImageLimits {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return Optional.of(new int[]{reader.getWidth(0), reader.getHeight(0)});
+                int[] size = {reader.getWidth(0), reader.getHeight(0)};
+                long pixels = (long) size[0] * size[1];
+                long limit = maxPixels();
+                if (pixels > limit) {
+                    throw new RefusedImageException(file.getFileName() + " declares " + size[0] + " × " + size[1]
+                            + " = " + pixels + " pixels, more than the limit of " + limit + " (" + MAX_PIXELS_PROPERTY + ")");
+                }
+                return Optional.of(new Read(size, decode ? reader.read(0, reader.getDefaultReadParam()) : null));
             } finally {
                 reader.dispose();
             }
         }
-    }
-
-    /** Refuses a file whose header declares more pixels than the limit. */
-    public static void check(Path file) throws IOException {
-        Optional<int[]> size = declaredSize(file);
-        if (size.isPresent()) {
-            long pixels = (long) size.get()[0] * size.get()[1];
-            long limit = maxPixels();
-            if (pixels > limit) {
-                throw new RefusedImageException(file.getFileName() + " declares " + size.get()[0] + " × " + size.get()[1]
-                        + " = " + pixels + " pixels, more than the limit of " + limit + " (" + MAX_PIXELS_PROPERTY + ")");
-            }
-        }
-    }
-
-    /**
-     * Decodes an image after {@link #check checking} its declared size: the one way images are read.
-     *
-     * @throws RefusedImageException over the limit, or in no format this JVM decodes
-     * @throws IOException           the file cannot be read or is corrupt
-     */
-    public static BufferedImage decode(Path file) throws IOException {
-        BufferedImage image;
-        try {
-            check(file);
-            image = ImageIO.read(file.toFile());
-        } catch (RuntimeException e) {
-            // the JDK's decoders throw unchecked exceptions on some corrupt files: one named error for all of them
-            throw new RefusedImageException(file.getFileName() + " cannot be decoded: " + e);
-        }
-        if (image == null) {
-            throw new RefusedImageException(file.getFileName() + " is not an image format this JVM decodes");
-        }
-        return image;
     }
 }

@@ -70,14 +70,7 @@ public final class StorageRoot {
         if (existing == null) {
             return;
         }
-        Path real;
-        try {
-            real = existing.toRealPath();
-        } catch (IOException e) {
-            // a dangling link: it leads nowhere that can be read, and nowhere this root allows
-            throw new OutsideStorageRootException("path '" + reference + "' goes through a broken link ("
-                    + e.getMessage() + ")");
-        }
+        Path real = realPath(existing, reference);
         if (real.startsWith(realRoot()) || linkedRoots.stream().anyMatch(linked -> real.startsWith(realOf(linked)))) {
             return;
         }
@@ -116,18 +109,23 @@ public final class StorageRoot {
             throw new OutsideStorageRootException("path '" + relative + "' leaves the folder " + base);
         }
         if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                Path real = file.toRealPath();
-                if (!real.startsWith(realOf(base))) {
-                    throw new OutsideStorageRootException("path '" + relative + "' leads outside the folder " + base
-                            + " through a link: it resolves to " + real);
-                }
-            } catch (IOException e) {
-                throw new OutsideStorageRootException("path '" + relative + "' goes through a broken link ("
-                        + e.getMessage() + ")");
+            Path real = realPath(file, relative);
+            if (!real.startsWith(realOf(base))) {
+                throw new OutsideStorageRootException("path '" + relative + "' leads outside the folder " + base
+                        + " through a link: it resolves to " + real);
             }
         }
         return file;
+    }
+
+    /** Where an existing path really leads, links followed; a dangling link leads nowhere a reader may go. */
+    private static Path realPath(Path existing, String reference) {
+        try {
+            return existing.toRealPath();
+        } catch (IOException e) {
+            throw new OutsideStorageRootException("path '" + reference + "' goes through a broken link ("
+                    + e.getMessage() + ")");
+        }
     }
 
     /** The reference (relative, with '/' separators) of a path under the root. */

@@ -73,16 +73,21 @@ class InputFuzzProperties {
     @Provide
     Arbitrary<byte[]> matBytes() {
         byte[] valid = io.transferlab.core.dataset.TestMatFiles.compressedVector("labels", new double[]{1, 2, 3, 4});
-        Arbitrary<byte[]> flipped = Arbitraries.integers().between(0, valid.length - 1).list().ofMinSize(1).ofMaxSize(8)
-                .map(positions -> {
-                    byte[] copy = valid.clone();
-                    positions.forEach(p -> copy[p] ^= (byte) (1 + p % 255));
-                    return copy;
-                });
+        Arbitrary<byte[]> flipped = flipped(valid, 8, p -> (byte) (1 + p % 255));
         Arbitrary<byte[]> cut = Arbitraries.integers().between(0, valid.length)
                 .map(n -> java.util.Arrays.copyOf(valid, n));
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
         return Arbitraries.oneOf(flipped, cut, random);
+    }
+
+    /** Copies of {@code valid} with 1 to {@code most} bytes, at generated positions, xor-ed with {@code mask(position)}. */
+    private static Arbitrary<byte[]> flipped(byte[] valid, int most, java.util.function.IntFunction<Byte> mask) {
+        return Arbitraries.integers().between(0, valid.length - 1).list().ofMinSize(1).ofMaxSize(most)
+                .map(positions -> {
+                    byte[] copy = valid.clone();
+                    positions.forEach(p -> copy[p] ^= mask.apply(p));
+                    return copy;
+                });
     }
 
     @Property(tries = 300)
@@ -111,12 +116,7 @@ class InputFuzzProperties {
         byte[] jpeg = java.nio.file.Files.readAllBytes(dir.resolve("a.jpg"));
         byte[] png = java.nio.file.Files.readAllBytes(dir.resolve("b.png"));
         Arbitrary<byte[]> valid = Arbitraries.of(jpeg, png);
-        Arbitrary<byte[]> flipped = valid.flatMap(v -> Arbitraries.integers().between(0, v.length - 1).list()
-                .ofMinSize(1).ofMaxSize(6).map(positions -> {
-                    byte[] copy = v.clone();
-                    positions.forEach(p -> copy[p] ^= (byte) 0x5a);
-                    return copy;
-                }));
+        Arbitrary<byte[]> flipped = valid.flatMap(v -> flipped(v, 6, p -> (byte) 0x5a));
         Arbitrary<byte[]> cut = valid.flatMap(v -> Arbitraries.integers().between(1, v.length).map(n -> java.util.Arrays.copyOf(v, n)));
         Arbitrary<byte[]> signed = Arbitraries.bytes().array(byte[].class).ofMaxSize(300).map(tail -> {
             byte[] head = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10};
