@@ -31,7 +31,8 @@ start() {
     fi
     log "starting $svc on port ${PORTS[$svc]}"
     # the gateway's study form asks the dataset-service for the registered datasets
-    nohup java ${TRANSFERLAB_SERVICE_JAVA_OPTS:--Xmx2g} -Dai.djl.offline=true -Dquarkus.http.port="${PORTS[$svc]}" \
+    # the trainer's dense heads train in Java's vector API when the JVM has the module (libs/ml VectorHeadKernel)
+    nohup java ${TRANSFERLAB_SERVICE_JAVA_OPTS:--Xmx2g} --add-modules jdk.incubator.vector -Dai.djl.offline=true -Dquarkus.http.port="${PORTS[$svc]}" \
       -Dtransferlab.gateway.dataset-service-url="http://127.0.0.1:${PORTS[dataset-service]}" \
       -jar "$jar" >"$RUN_DIR/logs/$svc.log" 2>&1 </dev/null &
     echo $! >"$RUN_DIR/pids/$svc.pid"

@@ -98,7 +98,7 @@ final class RunningSystem implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: build the services first (./mvnw verify)");
         }
         String database = "transferlab_" + name.replace("-service", "") + "_test";
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx768m",
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx768m", "--add-modules", "jdk.incubator.vector",
                 "-Dquarkus.http.port=" + port,
                 "-Dtransferlab.storage.root=" + storageRoot,
                 "-Dquarkus.datasource.jdbc.url=" + pgUrl(database),

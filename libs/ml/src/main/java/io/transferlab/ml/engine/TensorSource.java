@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.transferlab.ml.train.BatchSource;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -22,6 +24,8 @@ final class TensorSource implements BatchSource {
     private final int[] labels;
     private final int views;
     private final long seed;
+    /** The stacked tensor's floats, for {@link #copyInputs}; made on first use. */
+    private FloatBuffer floats;
 
     /** @param stacked the views one after the other: row v·n + i is view v of image i */
     TensorSource(NDArray stacked, List<ImageRef> images, int views, long seed) {
@@ -49,12 +53,28 @@ final class TensorSource implements BatchSource {
     public NDArray inputs(NDManager manager, int[] indices, int epoch) {
         long[] rows = new long[indices.length];
         for (int i = 0; i < indices.length; i++) {
-            int view = views == 1 ? 0
-                    : new SplittableRandom(seed * 1_000_003L + epoch * 7919L + indices[i]).nextInt(views);
-            rows[i] = (long) view * labels.length + indices[i];
+            rows[i] = row(indices[i], epoch);
         }
         NDArray batch = stacked.get(new NDIndex("{}", manager.create(rows)));
         batch.attach(manager);
         return batch;
+    }
+
+    /** Copies the rows from the tensor's memory (shared with it where DJL can, else one copy made once). */
+    @Override
+    public void copyInputs(NDManager manager, int[] indices, int epoch, float[] into) {
+        if (floats == null) {
+            floats = stacked.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        int width = Math.toIntExact(stacked.getShape().size() / stacked.getShape().get(0));
+        for (int i = 0; i < indices.length; i++) {
+            floats.get(Math.toIntExact(row(indices[i], epoch) * width), into, i * width, width);
+        }
+    }
+
+    /** The stacked row of an image in an epoch: its view for that epoch. */
+    private long row(int index, int epoch) {
+        int view = views == 1 ? 0 : new SplittableRandom(seed * 1_000_003L + epoch * 7919L + index).nextInt(views);
+        return (long) view * labels.length + index;
     }
 }

@@ -39,8 +39,19 @@ import java.util.SplittableRandom;
  */
 public final class HeadTrainer {
 
-    /** Trains a dense head through autograd like any other tail (for comparing the two; off by default). */
-    static final String AUTOGRAD_PROPERTY = "transferlab.head.autograd";
+    /**
+     * How a dense head's steps are computed: {@code auto} (the default: {@code vector} when it can run, else
+     * {@code native}), {@code vector} (Java's vector API on the CPU, {@link VectorHeadKernel}; refused when the JVM
+     * lacks {@code --add-modules jdk.incubator.vector} or the tail is not on the CPU), {@code native} (the closed
+     * form as tensor operations, {@link LinearSteps}), {@code autograd} (like any other tail). All four train the
+     * same head the same way (HeadTrainerTest); they differ in speed.
+     */
+    public static final String KERNEL_PROPERTY = "transferlab.head.kernel";
+    /** Adam's settings: DJL's defaults for the moments, Keras' epsilon (the seed's), defined once for both updates. */
+    static final float BETA1 = 0.9f;
+    static final float BETA2 = 0.999f;
+    static final float EPSILON = 1e-7f;
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
     /** Sparse categorical cross-entropy on logits, averaged over the batch. */
     private static final Loss LOSS = Loss.softmaxCrossEntropyLoss();
 
@@ -65,8 +76,11 @@ public final class HeadTrainer {
         Optional<EpochCheckpoint.Loaded> resumed = resumeDir == null ? Optional.empty() : EpochCheckpoint.read(resumeDir);
         // restored before the trainer exists, so that it marks the restored arrays as needing gradients
         resumed.ifPresent(r -> restore(tail, r.lastWeights(), managerOf(tail)));
-        if (tail instanceof Linear head && !Boolean.getBoolean(AUTOGRAD_PROPERTY)) {
-            try (LinearSteps steps = new LinearSteps(head, adam(settings))) {
+        String kernel = denseHeadKernel(tail);
+        if (!kernel.equals("autograd")) {
+            Linear head = (Linear) tail;
+            try (Steps steps = kernel.equals("vector") ? new VectorSteps(head, settings, inputShape)
+                    : new LinearSteps(head, adam(settings))) {
                 return loop(steps, tail, inputShape, train, val, settings, listener, resumeDir, resumed);
             }
         }
@@ -87,18 +101,55 @@ public final class HeadTrainer {
     public static Optimizer adam(TrainingSettings settings) {
         return Optimizer.adam()
                 .optLearningRateTracker(Tracker.fixed(settings.learningRate()))
-                .optEpsilon(1e-7f)
+                .optBeta1(BETA1)
+                .optBeta2(BETA2)
+                .optEpsilon(EPSILON)
                 .build();
     }
 
-    /** How a batch is trained on and scored: the two implementations share the whole loop around them. */
+    /**
+     * Which implementation trains this tail ({@link #KERNEL_PROPERTY}): {@code vector}, {@code native} or
+     * {@code autograd}; a setting that cannot be honoured is refused, naming why.
+     */
+    public static String denseHeadKernel(Block tail) {
+        String asked = System.getProperty(KERNEL_PROPERTY, "auto");
+        if (!List.of("auto", "vector", "native", "autograd").contains(asked)) {
+            throw new IllegalArgumentException(KERNEL_PROPERTY + " must be auto, vector, native or autograd, not '"
+                    + asked + "'");
+        }
+        if (!(tail instanceof Linear head)) {
+            return "autograd";
+        }
+        String vectorProblem = vectorProblem(head);
+        if (asked.equals("vector") && vectorProblem != null) {
+            throw new IllegalStateException(KERNEL_PROPERTY + "=vector cannot run: " + vectorProblem);
+        }
+        return asked.equals("auto") ? (vectorProblem == null ? "vector" : "native") : asked;
+    }
+
+    /** Why the vector kernel cannot train this head, or null when it can. */
+    public static String vectorProblem(Linear head) {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            return "the JVM runs without --add-modules " + VECTOR_MODULE;
+        }
+        if (head.getParameters().get("weight").getArray().getDevice().isGpu()) {
+            return "the head is on " + head.getParameters().get("weight").getArray().getDevice();
+        }
+        return null;
+    }
+
+    /** How a batch is trained on and scored: the implementations share the whole loop around them. */
     private interface Steps extends AutoCloseable {
 
         /** One optimiser step on a batch; returns the batch's mean loss and correct predictions (before the step). */
-        BatchScore train(NDManager scope, NDArray x, int[] labels);
+        BatchScore train(NDManager scope, BatchSource source, int[] batch, int epoch, int[] labels);
 
-        /** Logits in inference mode. */
-        NDArray logits(NDArray x);
+        /** The batch's mean loss and correct predictions in inference mode. */
+        BatchScore score(NDManager scope, BatchSource source, int[] batch, int[] labels);
+
+        /** Brings the tail's parameters up to date with the training (before they are read). */
+        default void publish() {
+        }
 
         @Override
         default void close() {
@@ -113,7 +164,8 @@ public final class HeadTrainer {
     private record AutogradSteps(Trainer trainer) implements Steps {
 
         @Override
-        public BatchScore train(NDManager scope, NDArray x, int[] labels) {
+        public BatchScore train(NDManager scope, BatchSource source, int[] batch, int epoch, int[] labels) {
+            NDArray x = source.inputs(scope, batch, epoch);
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
                 NDArray loss = LOSS.evaluate(new NDList(labelArray(scope, labels)), new NDList(logits));
@@ -125,11 +177,14 @@ public final class HeadTrainer {
 
         /** Inference with autograd off: no graph (and none of the activations it would keep) for validation. */
         @Override
-        public NDArray logits(NDArray x) {
+        public BatchScore score(NDManager scope, BatchSource source, int[] batch, int[] labels) {
             boolean grad = JniUtils.isGradMode();
             JniUtils.setGradMode(false);
             try {
-                return trainer.evaluate(new NDList(x)).singletonOrThrow();
+                NDArray logits = trainer.evaluate(new NDList(source.inputs(scope, batch, 0))).singletonOrThrow();
+                logits.attach(scope);
+                NDArray loss = LOSS.evaluate(new NDList(labelArray(scope, labels)), new NDList(logits));
+                return new BatchScore(loss.getFloat(), countCorrect(logits.argMax(1).toLongArray(), labels));
             } finally {
                 JniUtils.setGradMode(grad);
             }
@@ -168,47 +223,31 @@ public final class HeadTrainer {
         }
 
         @Override
-        public BatchScore train(NDManager scope, NDArray x, int[] labels) {
+        public BatchScore train(NDManager scope, BatchSource source, int[] batch, int epoch, int[] labels) {
+            NDArray x = source.inputs(scope, batch, epoch);
             NDArray w = weight.getArray();
             NDArray b = bias.getArray();
             float[] z = Linear.linear(x, w, b).singletonOrThrow().toFloatArray();
             int rows = labels.length;
             int classes = z.length / rows;
-            float[] gT = new float[classes * rows];
+            float[] g = new float[z.length];
+            BatchScore score = crossEntropy(z, rows, classes, labels, g);
             float[] gb = new float[classes];
-            double loss = 0;
-            int correct = 0;
-            double[] e = new double[classes];
             for (int i = 0; i < rows; i++) {
-                int row = i * classes;
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (z[row + c] > z[row + best]) {
-                        best = c;
-                    }
-                }
-                correct += best == labels[i] ? 1 : 0;
-                double max = z[row + best];
-                double sum = 0;
                 for (int c = 0; c < classes; c++) {
-                    e[c] = Math.exp(z[row + c] - max);
-                    sum += e[c];
-                }
-                loss += max + Math.log(sum) - z[row + labels[i]];
-                for (int c = 0; c < classes; c++) {
-                    double g = (e[c] / sum - (c == labels[i] ? 1 : 0)) / rows;
-                    gT[c * rows + i] = (float) g;
-                    gb[c] += (float) g;
+                    gb[c] += g[i * classes + c];
                 }
             }
-            optimizer.update(weight.getId(), w, scope.create(gT, new Shape(classes, rows)).matMul(x));
+            optimizer.update(weight.getId(), w, scope.create(g, new Shape(rows, classes)).transpose().matMul(x));
             optimizer.update(bias.getId(), b, scope.create(gb));
-            return new BatchScore(loss / rows, correct);
+            return score;
         }
 
         @Override
-        public NDArray logits(NDArray x) {
-            return head.forward(store, new NDList(x), false).singletonOrThrow();
+        public BatchScore score(NDManager scope, BatchSource source, int[] batch, int[] labels) {
+            NDArray logits = head.forward(store, new NDList(source.inputs(scope, batch, 0)), false).singletonOrThrow();
+            logits.attach(scope);
+            return crossEntropy(logits.toFloatArray(), labels.length, (int) logits.getShape().get(1), labels, null);
         }
 
         @Override
@@ -216,6 +255,126 @@ public final class HeadTrainer {
             JniUtils.setGradMode(gradMode);
             manager.close();
         }
+    }
+
+    /**
+     * Feature extraction's dense head on the CPU through {@link VectorHeadKernel}: the weights and Adam's moments
+     * live in Java arrays for the whole training, the batch's rows are copied straight from the source's memory,
+     * and nothing is allocated per step. The same closed-form gradient and Adam as {@link LinearSteps}.
+     */
+    private static final class VectorSteps implements Steps {
+
+        /** Rows scored at once in validation (a reused 2 MB buffer at 2048 features). */
+        private static final int SCORE_ROWS = 256;
+
+        private final Parameter weight;
+        private final Parameter bias;
+        private final VectorHeadKernel kernel;
+        private final int features;
+        private final int classes;
+        private final int batchRows;
+        private final float[] x;
+        private final float[] z;
+        private final float[] g;
+        private final float[] scoreX;
+        private final float[] scoreZ;
+        private final LanePair lanes = new LanePair("dense-head-lane");
+
+        VectorSteps(Linear head, TrainingSettings settings, Shape inputShape) {
+            this.weight = head.getParameters().get("weight");
+            this.bias = head.getParameters().get("bias");
+            this.features = Math.toIntExact(inputShape.size());
+            this.classes = Math.toIntExact(weight.getArray().getShape().get(0));
+            this.kernel = new VectorHeadKernel(weight.getArray().toFloatArray(), bias.getArray().toFloatArray(),
+                    classes, features, settings.learningRate(), BETA1, BETA2, EPSILON);
+            this.batchRows = settings.batchSize();
+            this.x = new float[batchRows * features];
+            this.z = new float[batchRows * classes];
+            this.g = new float[batchRows * classes];
+            this.scoreX = new float[SCORE_ROWS * features];
+            this.scoreZ = new float[SCORE_ROWS * classes];
+        }
+
+        /**
+         * The batch is padded to the training batch size with zero rows (their gradient zero): every step then takes
+         * the same paths through the kernel. Why: a last batch of another size took paths the JIT had not compiled
+         * for, and the recompilation that followed left whole epochs running 2–3× slower.
+         */
+        @Override
+        public BatchScore train(NDManager scope, BatchSource source, int[] batch, int epoch, int[] labels) {
+            int rows = batch.length;
+            source.copyInputs(scope, batch, epoch, x);
+            java.util.Arrays.fill(x, rows * features, batchRows * features, 0f);
+            kernel.logits(x, batchRows, z, lanes);
+            BatchScore score = crossEntropy(z, rows, classes, labels, g);
+            java.util.Arrays.fill(g, rows * classes, batchRows * classes, 0f);
+            kernel.step(x, batchRows, g, lanes);
+            return score;
+        }
+
+        /** In blocks of {@link #SCORE_ROWS} rows, the last padded as in training. */
+        @Override
+        public BatchScore score(NDManager scope, BatchSource source, int[] batch, int[] labels) {
+            double loss = 0;
+            int correct = 0;
+            for (int from = 0; from < batch.length; from += SCORE_ROWS) {
+                int to = Math.min(batch.length, from + SCORE_ROWS);
+                int rows = to - from;
+                source.copyInputs(scope, java.util.Arrays.copyOfRange(batch, from, to), 0, scoreX);
+                java.util.Arrays.fill(scoreX, rows * features, SCORE_ROWS * features, 0f);
+                kernel.logits(scoreX, SCORE_ROWS, scoreZ, lanes);
+                BatchScore part = crossEntropy(scoreZ, rows, classes, java.util.Arrays.copyOfRange(labels, from, to),
+                        null);
+                loss += part.loss() * rows;
+                correct += part.correct();
+            }
+            return new BatchScore(loss / batch.length, correct);
+        }
+
+        @Override
+        public void publish() {
+            weight.getArray().set(java.nio.FloatBuffer.wrap(kernel.weight()));
+            bias.getArray().set(java.nio.FloatBuffer.wrap(kernel.bias()));
+        }
+
+        @Override
+        public void close() {
+            lanes.close();
+        }
+
+    }
+
+    /**
+     * Softmax cross-entropy of a batch's logits {@code z} (rows × classes): the mean loss and the hits, and — when
+     * {@code g} is given — the gradient of the mean loss with respect to the logits, (softmax − onehot)/rows.
+     */
+    static BatchScore crossEntropy(float[] z, int rows, int classes, int[] labels, float[] g) {
+        double loss = 0;
+        int correct = 0;
+        double[] e = new double[classes];
+        for (int i = 0; i < rows; i++) {
+            int row = i * classes;
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (z[row + c] > z[row + best]) {
+                    best = c;
+                }
+            }
+            correct += best == labels[i] ? 1 : 0;
+            double max = z[row + best];
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                e[c] = Math.exp(z[row + c] - max);
+                sum += e[c];
+            }
+            loss += max + Math.log(sum) - z[row + labels[i]];
+            if (g != null) {
+                for (int c = 0; c < classes; c++) {
+                    g[row + c] = (float) ((e[c] / sum - (c == labels[i] ? 1 : 0)) / rows);
+                }
+            }
+        }
+        return new BatchScore(loss / rows, correct);
     }
 
     private static TrainingHistory loop(Steps steps, Block tail, Shape inputShape, BatchSource train, BatchSource val,
@@ -250,12 +409,13 @@ public final class HeadTrainer {
             for (int from = 0; from < order.length; from += settings.batchSize()) {
                 int[] batch = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + settings.batchSize()));
                 try (NDManager scope = managerOf(tail).newSubManager()) {
-                    BatchScore score = steps.train(scope, train.inputs(scope, batch, epoch), labels(train, batch));
+                    BatchScore score = steps.train(scope, train, batch, epoch, labels(train, batch));
                     lossSum += score.loss() * batch.length;
                     correct += score.correct();
                 }
             }
             double[] valScores = evaluateLoss(steps, tail, val, evaluationBatch(settings.batchSize(), inputShape));
+            steps.publish();
             EpochStats stats = new EpochStats(epoch, lossSum / train.size(), correct / (double) train.size(),
                     valScores[0], valScores[1], (System.nanoTime() - start) / 1e9);
             epochs.add(stats);
@@ -311,12 +471,9 @@ public final class HeadTrainer {
         for (int from = 0; from < source.size(); from += batchSize) {
             int[] batch = range(from, Math.min(source.size(), from + batchSize));
             try (NDManager scope = managerOf(tail).newSubManager()) {
-                NDArray logits = steps.logits(source.inputs(scope, batch, 0));
-                logits.attach(scope);
-                int[] labels = labels(source, batch);
-                NDArray loss = LOSS.evaluate(new NDList(labelArray(scope, labels)), new NDList(logits));
-                lossSum += loss.getFloat() * batch.length;
-                correct += countCorrect(logits.argMax(1).toLongArray(), labels);
+                BatchScore score = steps.score(scope, source, batch, labels(source, batch));
+                lossSum += score.loss() * batch.length;
+                correct += score.correct();
             }
         }
         return new double[]{lossSum / source.size(), correct / (double) source.size()};

@@ -27,13 +27,18 @@ class HeadTrainerTest {
     }
 
     private static BatchSource blobs(int n, long seed, double shift) {
+        return blobs(n, seed, shift, 8, 2);
+    }
+
+    /** {@code classes} Gaussian blobs in {@code dims} dimensions, centred on ±shift by the class's bits. */
+    private static BatchSource blobs(int n, long seed, double shift, int dims, int classes) {
         Random random = new Random(seed);
-        float[][] x = new float[n][8];
+        float[][] x = new float[n][dims];
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
-            y[i] = i % 2;
-            for (int d = 0; d < 8; d++) {
-                x[i][d] = (float) (random.nextGaussian() + (y[i] == 0 ? -shift : shift));
+            y[i] = i % classes;
+            for (int d = 0; d < dims; d++) {
+                x[i][d] = (float) (random.nextGaussian() + (((y[i] >> (d % 3)) & 1) == 0 ? -shift : shift));
             }
         }
         return new BatchSource() {
@@ -56,8 +61,12 @@ class HeadTrainerTest {
     }
 
     private static Linear head(NDManager manager) {
-        Linear head = Linear.builder().setUnits(2).build();
-        head.initialize(manager, DataType.FLOAT32, new Shape(1, 8));
+        return head(manager, 8, 2);
+    }
+
+    private static Linear head(NDManager manager, int dims, int classes) {
+        Linear head = Linear.builder().setUnits(classes).build();
+        head.initialize(manager, DataType.FLOAT32, new Shape(1, dims));
         return head;
     }
 
@@ -84,37 +93,71 @@ class HeadTrainerTest {
         }
     }
 
+    /**
+     * The vector kernel and the native closed form train exactly as autograd does: at 8 features (narrower than a
+     * vector: every product in the scalar tails) with 2 classes, and at 83 features × 7 classes (whole vectors,
+     * 4 × 4 blocks, a remainder of classes and of features, a last batch of 5 rows).
+     */
     @Test
-    void theClosedFormHeadStepTrainsExactlyAsAutogradDoes() {
+    void everyHeadKernelTrainsExactlyAsAutogradDoes() {
+        assertThat(HeadTrainer.vectorProblem(head(NDManager.newBaseManager(), 8, 2)))
+                .as("the tests run with the vector module").isNull();
+        for (int[] problem : new int[][]{{8, 2, 37}, {83, 7, 101}}) {
+            int dims = problem[0];
+            int classes = problem[1];
+            int n = problem[2];
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Linear reference = head(manager, dims, classes);
+                float[] initial = reference.getParameters().get("weight").getArray().toFloatArray();
+                TrainingSettings settings = new TrainingSettings(0.05f, 16, 6, 100, 11);
+                java.util.Map<String, float[]> weights = new java.util.LinkedHashMap<>();
+                java.util.Map<String, TrainingHistory> histories = new java.util.LinkedHashMap<>();
+                for (String kernel : List.of("autograd", "native", "vector")) {
+                    Linear head = head(manager, dims, classes);
+                    HeadTrainer.restore(head, HeadTrainer.snapshot(reference), manager);
+                    System.setProperty(HeadTrainer.KERNEL_PROPERTY, kernel);
+                    try {
+                        assertThat(HeadTrainer.denseHeadKernel(head)).isEqualTo(kernel);
+                        histories.put(kernel, HeadTrainer.fit(head, new Shape(dims),
+                                blobs(n, 1, 0.4, dims, classes), blobs(50, 2, 0.4, dims, classes), settings,
+                                EpochListener.NONE));
+                    } finally {
+                        System.clearProperty(HeadTrainer.KERNEL_PROPERTY);
+                    }
+                    weights.put(kernel, head.getParameters().get("weight").getArray().toFloatArray());
+                }
+                float[] expected = weights.get("autograd");
+                assertThat(expected).as("the weights moved").isNotEqualTo(initial);
+                for (String kernel : List.of("native", "vector")) {
+                    float[] actual = weights.get(kernel);
+                    for (int i = 0; i < actual.length; i++) {
+                        assertThat(actual[i]).as(kernel + " weight " + i + " at " + dims + " × " + classes)
+                                .isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4f));
+                    }
+                    for (int e = 0; e < 6; e++) {
+                        EpochStats slow = histories.get("autograd").epochs().get(e);
+                        EpochStats fast = histories.get(kernel).epochs().get(e);
+                        String what = kernel + " epoch " + (e + 1) + " at " + dims + " × " + classes;
+                        assertThat(fast.trainLoss()).as(what + " training loss")
+                                .isCloseTo(slow.trainLoss(), org.assertj.core.api.Assertions.within(1e-5));
+                        assertThat(fast.trainAccuracy()).as(what + " training accuracy").isEqualTo(slow.trainAccuracy());
+                        assertThat(fast.valLoss()).as(what + " validation loss")
+                                .isCloseTo(slow.valLoss(), org.assertj.core.api.Assertions.within(1e-5));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnknownKernelIsRefused() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Linear closedForm = head(manager);
-            Linear autograd = head(manager);
-            HeadTrainer.restore(autograd, HeadTrainer.snapshot(closedForm), manager);
-            float[] initial = closedForm.getParameters().get("weight").getArray().toFloatArray();
-            TrainingSettings settings = new TrainingSettings(0.05f, 5, 6, 100, 11);
-            TrainingHistory fast = HeadTrainer.fit(closedForm, new Shape(8), blobs(37, 1, 0.4), blobs(50, 2, 0.4),
-                    settings, EpochListener.NONE);
-            TrainingHistory slow;
-            System.setProperty(HeadTrainer.AUTOGRAD_PROPERTY, "true");
+            System.setProperty(HeadTrainer.KERNEL_PROPERTY, "fast");
             try {
-                slow = HeadTrainer.fit(autograd, new Shape(8), blobs(37, 1, 0.4), blobs(50, 2, 0.4), settings,
-                        EpochListener.NONE);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> HeadTrainer.denseHeadKernel(head(manager)))
+                        .hasMessageContaining("transferlab.head.kernel must be auto, vector, native or autograd, not 'fast'");
             } finally {
-                System.clearProperty(HeadTrainer.AUTOGRAD_PROPERTY);
-            }
-            float[] a = closedForm.getParameters().get("weight").getArray().toFloatArray();
-            float[] b = autograd.getParameters().get("weight").getArray().toFloatArray();
-            assertThat(a).as("the weights moved").isNotEqualTo(initial);
-            for (int i = 0; i < a.length; i++) {
-                assertThat(a[i]).as("weight " + i).isCloseTo(b[i], org.assertj.core.api.Assertions.within(1e-4f));
-            }
-            for (int e = 0; e < 6; e++) {
-                assertThat(fast.epochs().get(e).trainLoss()).as("epoch " + (e + 1) + " training loss")
-                        .isCloseTo(slow.epochs().get(e).trainLoss(), org.assertj.core.api.Assertions.within(1e-5));
-                assertThat(fast.epochs().get(e).trainAccuracy()).as("epoch " + (e + 1) + " training accuracy")
-                        .isEqualTo(slow.epochs().get(e).trainAccuracy());
-                assertThat(fast.epochs().get(e).valLoss()).as("epoch " + (e + 1) + " validation loss")
-                        .isCloseTo(slow.epochs().get(e).valLoss(), org.assertj.core.api.Assertions.within(1e-5));
+                System.clearProperty(HeadTrainer.KERNEL_PROPERTY);
             }
         }
     }
