@@ -91,7 +91,7 @@ public final class HeadTrainer {
                     .optDevices(new ai.djl.Device[]{ComputeDevice.best()});
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(settings.batchSize()).addAll(inputShape));
-                return loop(new AutogradSteps(trainer), tail, inputShape, train, val, settings, listener, resumeDir,
+                return loop(new AutogradSteps(trainer, tail), tail, inputShape, train, val, settings, listener, resumeDir,
                         resumed);
             }
         }
@@ -147,6 +147,13 @@ public final class HeadTrainer {
         /** The batch's mean loss and correct predictions in inference mode. */
         BatchScore score(NDManager scope, BatchSource source, int[] batch, int[] labels);
 
+        /** Before the batches of one validation are scored (the weights do not change until {@link #endScoring}). */
+        default void beginScoring() {
+        }
+
+        default void endScoring() {
+        }
+
         /** Brings the tail's parameters up to date with the training (before they are read). */
         default void publish() {
         }
@@ -160,8 +167,20 @@ public final class HeadTrainer {
     private record BatchScore(double loss, int correct) {
     }
 
-    /** Any trainable tail (fine-tuning's res5c + head): autograd and DJL's trainer. */
-    private record AutogradSteps(Trainer trainer) implements Steps {
+    /**
+     * Any trainable tail (fine-tuning's units + head): autograd and DJL's trainer; validated through the tail's
+     * inference form ({@link InferenceTail}) when it has one.
+     */
+    private static final class AutogradSteps implements Steps {
+
+        private final Trainer trainer;
+        private final Block tail;
+        private InferenceTail inference;
+
+        AutogradSteps(Trainer trainer, Block tail) {
+            this.trainer = trainer;
+            this.tail = tail;
+        }
 
         @Override
         public BatchScore train(NDManager scope, BatchSource source, int[] batch, int epoch, int[] labels) {
@@ -175,18 +194,33 @@ public final class HeadTrainer {
             }
         }
 
+        @Override
+        public void beginScoring() {
+            inference = InferenceTail.of(tail, managerOf(tail)).orElse(null);
+        }
+
         /** Inference with autograd off: no graph (and none of the activations it would keep) for validation. */
         @Override
         public BatchScore score(NDManager scope, BatchSource source, int[] batch, int[] labels) {
             boolean grad = JniUtils.isGradMode();
             JniUtils.setGradMode(false);
             try {
-                NDArray logits = trainer.evaluate(new NDList(source.inputs(scope, batch, 0))).singletonOrThrow();
+                NDArray x = source.inputs(scope, batch, 0);
+                NDArray logits = inference != null ? inference.logits(x)
+                        : trainer.evaluate(new NDList(x)).singletonOrThrow();
                 logits.attach(scope);
                 NDArray loss = LOSS.evaluate(new NDList(labelArray(scope, labels)), new NDList(logits));
                 return new BatchScore(loss.getFloat(), countCorrect(logits.argMax(1).toLongArray(), labels));
             } finally {
                 JniUtils.setGradMode(grad);
+            }
+        }
+
+        @Override
+        public void endScoring() {
+            if (inference != null) {
+                inference.close();
+                inference = null;
             }
         }
     }
@@ -468,31 +502,49 @@ public final class HeadTrainer {
     private static double[] evaluateLoss(Steps steps, Block tail, BatchSource source, int batchSize) {
         double lossSum = 0;
         int correct = 0;
-        for (int from = 0; from < source.size(); from += batchSize) {
-            int[] batch = range(from, Math.min(source.size(), from + batchSize));
-            try (NDManager scope = managerOf(tail).newSubManager()) {
-                BatchScore score = steps.score(scope, source, batch, labels(source, batch));
-                lossSum += score.loss() * batch.length;
-                correct += score.correct();
+        steps.beginScoring();
+        try {
+            for (int from = 0; from < source.size(); from += batchSize) {
+                int[] batch = range(from, Math.min(source.size(), from + batchSize));
+                try (NDManager scope = managerOf(tail).newSubManager()) {
+                    BatchScore score = steps.score(scope, source, batch, labels(source, batch));
+                    lossSum += score.loss() * batch.length;
+                    correct += score.correct();
+                }
             }
+        } finally {
+            steps.endScoring();
         }
         return new double[]{lossSum / source.size(), correct / (double) source.size()};
     }
 
-    /** Class scores (logits) for every item of a source, in inference mode, with the tail as it is now. */
+    /**
+     * Class scores (logits) for every item of a source, in inference mode, with the tail as it is now (through its
+     * inference form when it has one).
+     */
     public static float[][] predict(Block tail, BatchSource source, int batchSize, NDManager manager) {
         float[][] scores = new float[source.size()][];
         ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
-        for (int from = 0; from < source.size(); from += batchSize) {
-            int[] batch = range(from, Math.min(source.size(), from + batchSize));
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray logits = tail.forward(ps, new NDList(source.inputs(scope, batch, 0)), false).singletonOrThrow();
-                long classes = logits.getShape().get(1);
-                float[] flat = logits.toFloatArray();
-                for (int i = 0; i < batch.length; i++) {
-                    scores[batch[i]] = java.util.Arrays.copyOfRange(flat, (int) (i * classes), (int) ((i + 1) * classes));
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (InferenceTail inference = InferenceTail.of(tail, manager).orElse(null)) {
+            for (int from = 0; from < source.size(); from += batchSize) {
+                int[] batch = range(from, Math.min(source.size(), from + batchSize));
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray x = source.inputs(scope, batch, 0);
+                    NDArray logits = inference != null ? inference.logits(x)
+                            : tail.forward(ps, new NDList(x), false).singletonOrThrow();
+                    logits.attach(scope);
+                    long classes = logits.getShape().get(1);
+                    float[] flat = logits.toFloatArray();
+                    for (int i = 0; i < batch.length; i++) {
+                        scores[batch[i]] = java.util.Arrays.copyOfRange(flat, (int) (i * classes),
+                                (int) ((i + 1) * classes));
+                    }
                 }
             }
+        } finally {
+            JniUtils.setGradMode(grad);
         }
         return scores;
     }

@@ -50,7 +50,7 @@ public final class TailBlocks {
         HeadTrainer.restore(head, headWeights, manager);
         SequentialBlock tail = new SequentialBlock()
                 .add(unit)
-                .add(new LambdaBlock(list -> new NDList(KerasResNet50.globalAveragePool(list.singletonOrThrow())), "avg_pool"))
+                .add(new GlobalAveragePool())
                 .add(head);
         tail.initialize(manager, DataType.FLOAT32, unitInput);
         return tail;
@@ -74,10 +74,18 @@ public final class TailBlocks {
         }
         Linear head = head(manager, classes);
         HeadTrainer.restore(head, headWeights, manager);
-        tail.add(new LambdaBlock(list -> new NDList(KerasResNet50.globalAveragePool(list.singletonOrThrow())), "avg_pool"))
+        tail.add(new GlobalAveragePool())
                 .add(head);
         tail.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(stage5Input(imageSize)));
         return tail;
+    }
+
+    /** The global average pooling between a fine-tuning's units and its head ({@link InferenceTail} looks for it). */
+    static final class GlobalAveragePool extends LambdaBlock {
+
+        GlobalAveragePool() {
+            super(list -> new NDList(KerasResNet50.globalAveragePool(list.singletonOrThrow())), "avg_pool");
+        }
     }
 
     /** Stage 5's input (stage 4's output, 1024 channels) for one image: the network has downsampled 16×. */
