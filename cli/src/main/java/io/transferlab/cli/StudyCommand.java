@@ -131,9 +131,12 @@ final class StudyCommand implements Callable<Integer> {
             splitsBySeed.put(runSeed, splits);
         }
         // hash every image once (the cache key), then one backbone pass over all of them
+        // ImageRef's files are absolute (checked within the dataset's real folder): relativize against the same form,
+        // or a relative --data (the README's ../shared/...) fails with "'other' is different type of Path"
         Map<String, ImageRef> refs = new HashMap<>();
+        Path absoluteRoot = index.root().toAbsolutePath().normalize();
         for (ImageRef ref : ImageRef.of(index.root(), index.images())) {
-            refs.put(index.root().relativize(ref.file()).toString().replace('\\', '/'), ref);
+            refs.put(absoluteRoot.relativize(ref.file()).toString().replace('\\', '/'), ref);
         }
         Path weightsDir = weights != null ? weights : ImageNetWeights.cacheDir();
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "transferlab", "features");

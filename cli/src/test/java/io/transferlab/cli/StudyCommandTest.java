@@ -38,7 +38,9 @@ class StudyCommandTest {
         Files.write(data.resolve("class0/broken.jpg"), broken);
         Path out = dir.resolve("out");
 
-        CliRun result = CliRun.of("study", "--data", data.toString(), "--sizes", "medium", "--strategies", "fe",
+        // --data relative to the working folder, as the README gives it
+        Path relativeData = Path.of("").toAbsolutePath().relativize(data);
+        CliRun result = CliRun.of("study", "--data", relativeData.toString(), "--sizes", "medium", "--strategies", "fe",
                 "--fe-epochs", "2", "--weights", weights.toString(), "--cache", dir.resolve("cache").toString(),
                 "--out", out.toString());
 
