@@ -44,6 +44,10 @@ DATA="$(cd "$DATA" && pwd)"
 source "$REPO/deploy/images/images.sh"
 export TRANSFERLAB_DATA="$DATA" TRANSFERLAB_DATASET_NAME="${TRANSFERLAB_DATASET_NAME:-$(basename "$DATA")}"
 export TRANSFERLAB_IMAGE_TAG="$TAG"
+# the local token issuer (deploy/local/auth.sh): the services verify its tokens; the CLI sends a researcher's
+TRANSFERLAB_AUTH_PUBLIC_KEY="${TRANSFERLAB_AUTH_PUBLIC_KEY:-$("$REPO/deploy/local/auth.sh" public-key)}"
+TRANSFERLAB_TOKEN="${TRANSFERLAB_TOKEN:-$("$REPO/deploy/local/auth.sh" token researcher "${USER:-local-user}" 24)}"
+export TRANSFERLAB_AUTH_PUBLIC_KEY TRANSFERLAB_TOKEN
 files=(-f "$HERE/compose.yaml")
 [[ "$GPU" == true ]] && files+=(-f "$HERE/compose.gpu.yaml")
 compose() { docker-compose -p "$PROJECT" "${files[@]}" "$@"; }
@@ -88,5 +92,5 @@ args=(submit --gateway http://gateway:8080 --dataset "datasets/$TRANSFERLAB_DATA
 [[ -n "$CLASSES" ]] && args+=(--classes "$CLASSES")
 status=0
 compose run --rm -T cli "${args[@]}" || status=$?
-echo "on this machine: studies at http://127.0.0.1:$port/studies, each report at http://127.0.0.1:$port/studies/<id>/report"
+echo "on this machine, signed in for 24 h: http://127.0.0.1:$port/#token=$TRANSFERLAB_TOKEN (each report at /studies/<id>/report)"
 exit "$status"

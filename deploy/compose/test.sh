@@ -32,6 +32,10 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 python3 "$REPO/deploy/testing/make-dataset.py" "$WORK/colours" 3 12
 export TRANSFERLAB_DATA="$WORK/colours" TRANSFERLAB_DATASET_NAME=colours TRANSFERLAB_IMAGE_TAG="$TAG"
 export TRANSFERLAB_GATEWAY_PORT="$PORT"
+# the local token issuer (deploy/local/auth.sh): the services get its public key, the tests a researcher's token
+TRANSFERLAB_AUTH_PUBLIC_KEY="$("$REPO/deploy/local/auth.sh" public-key)"
+TRANSFERLAB_TOKEN="$("$REPO/deploy/local/auth.sh" token researcher compose-test 2)"
+export TRANSFERLAB_AUTH_PUBLIC_KEY TRANSFERLAB_TOKEN
 # small and quick, the real network and weights (as the system tests)
 export TRANSFERLAB_TRAINER_IMAGE_SIZE=64 TRANSFERLAB_TRAINER_FEATURE_EXTRACTION_EPOCHS=4 \
        TRANSFERLAB_TRAINER_FINE_TUNING_EPOCHS=3
@@ -81,6 +85,8 @@ echo "[compose-test] published: $published"
 
 compose run --rm -T cli register --dataset-service http://dataset-service:8080 --path datasets/colours
 GATEWAY="http://127.0.0.1:$PORT"
+check_auth "$("$REPO/deploy/local/auth.sh" token viewer compose-viewer 1)"
+stage "tokens required: none is 401, a viewer's is 403"
 id="$(post_study datasets/colours '["fe", "ft"]')"
 stage "study $id posted"
 await_complete "$id" 1200

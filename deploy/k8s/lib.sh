@@ -79,3 +79,18 @@ k8s_get() { # service path
   var="$(tr 'a-z-' 'A-Z_' <<<"$1")_SERVICE_HOST"
   kubectl -n "$K8S_NAMESPACE" exec deploy/gateway -- sh -c "curl -fsS http://\$$var:8080$2"
 }
+
+# writes Secret transferlab-auth (key public-key: the local token issuer's, deploy/local/auth.sh) into FILE, for an
+# overlay's resources: the gateway and the dataset-service verify bearer tokens against it
+k8s_auth_secret() { # file
+  cat >"$1" <<YAML
+apiVersion: v1
+kind: Secret
+metadata:
+  name: transferlab-auth
+  namespace: $K8S_NAMESPACE
+type: Opaque
+stringData:
+  public-key: $("$REPO/deploy/local/auth.sh" public-key)
+YAML
+}

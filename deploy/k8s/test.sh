@@ -57,11 +57,15 @@ stage "overlays validated (an unknown field is refused: $(grep -o 'unknown field
 # the local overlay, with settings for a small quick study (as the system tests: 64x64 images, capped epochs,
 # a 10 s lease so that a killed trainer's job is taken again soon)
 mkdir -p "$K8S_WORK/overlay"
+k8s_auth_secret "$K8S_WORK/overlay/auth-secret.yaml"
+TRANSFERLAB_TOKEN="$("$REPO/deploy/local/auth.sh" token researcher k8s-test 2)"
+export TRANSFERLAB_TOKEN
 cat >"$K8S_WORK/overlay/kustomization.yaml" <<YAML
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
   - $(realpath --relative-to="$K8S_WORK/overlay" "$REPO/deploy/k8s/overlays/local")
+  - auth-secret.yaml
 patches:
   - patch: |-
       apiVersion: v1
@@ -83,6 +87,7 @@ python3 "$REPO/deploy/testing/make-dataset.py" "$K8S_WORK/colours" 3 12
 k8s_copy_dataset "$K8S_WORK/colours" colours
 k8s_forward_gateway "$PORT"
 GATEWAY="http://127.0.0.1:$PORT"
+check_auth "$("$REPO/deploy/local/auth.sh" token viewer k8s-viewer 1)"
 id="$(post_study datasets/colours '["fe", "ft"]')"
 stage "study $id posted"
 

@@ -76,6 +76,9 @@ TRANSFERLAB_STORAGE_LINKED_ROOTS="$(cd "$DATA" && pwd -P)"
 export TRANSFERLAB_STORAGE_LINKED_ROOTS
 
 deploy/local/services.sh start
+# the local user: a researcher's token from the local issuer (deploy/local/auth.sh), sent by the CLI below
+TRANSFERLAB_TOKEN="$(deploy/local/auth.sh token researcher "${USER:-local-user}" 24)"
+export TRANSFERLAB_TOKEN
 # registered (or rescanned, when it already is) at the dataset-service: images per class, unreadable files, version
 cli/transferlab register --dataset-service "http://127.0.0.1:${DATASET_SERVICE_PORT:-8081}" --path "datasets/$name"
 
@@ -84,5 +87,8 @@ args=(submit --gateway "http://127.0.0.1:${GATEWAY_PORT:-8080}" --dataset "datas
 [[ -n "$CLASSES" ]] && args+=(--classes "$CLASSES")
 status=0
 cli/transferlab "${args[@]}" || status=$?
-echo "studies: http://127.0.0.1:${GATEWAY_PORT:-8080}/studies — API: http://127.0.0.1:${GATEWAY_PORT:-8080}/q/openapi"
+# the sign-in link carries the token in the fragment, which the browser keeps to itself (never sent, never logged)
+echo "studies and reports (signed in as ${USER:-local-user}, researcher, for 24 h):" \
+  "http://127.0.0.1:${GATEWAY_PORT:-8080}/#token=$TRANSFERLAB_TOKEN"
+echo "API: http://127.0.0.1:${GATEWAY_PORT:-8080}/q/openapi (another token: deploy/local/auth.sh token viewer|researcher|admin)"
 exit "$status"

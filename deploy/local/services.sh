@@ -21,6 +21,12 @@ start() {
   # shellcheck disable=SC1091
   source "$RUN_DIR/env"
   mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids"
+  # the gateway and the dataset-service verify bearer tokens against this key: the local issuer's (deploy/local/auth.sh)
+  # unless one is given (a real OIDC provider's)
+  if [[ -z "${TRANSFERLAB_AUTH_PUBLIC_KEY:-}" ]]; then
+    TRANSFERLAB_AUTH_PUBLIC_KEY="$("$REPO/deploy/local/auth.sh" public-key)"
+  fi
+  export TRANSFERLAB_AUTH_PUBLIC_KEY
   local svc jar pid
   for svc in "${ORDER[@]}"; do
     jar="$REPO/$svc/target/quarkus-app/quarkus-run.jar"

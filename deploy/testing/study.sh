@@ -1,16 +1,29 @@
 # A small study through a deployed gateway, for the compose and Kubernetes tests (sourced, not run).
-# Needs curl and python3; GATEWAY is the gateway's base URL.
+# Needs curl and python3; GATEWAY is the gateway's base URL, TRANSFERLAB_TOKEN a bearer token (deploy/local/auth.sh).
+
+# curl with the bearer token
+api() { curl -fsS -H "Authorization: Bearer ${TRANSFERLAB_TOKEN:?set TRANSFERLAB_TOKEN (deploy/local/auth.sh token researcher)}" "$@"; }
+
+# Checks that the gateway refuses to start a study without a token (401) and with a viewer's (403).
+check_auth() { # viewer-token
+  local anonymous viewer
+  anonymous="$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{}' "$GATEWAY/studies")"
+  viewer="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+    -d '{}' "$GATEWAY/studies")"
+  echo "[study] POST /studies without a token: $anonymous, with a viewer's: $viewer"
+  [[ "$anonymous" == 401 && "$viewer" == 403 ]] || { echo "[study] expected 401 and 403" >&2; return 1; }
+}
 
 # Posts a study and prints its id.
 post_study() { # dataset-path strategies-json
-  curl -fsS -H 'Content-Type: application/json' \
+  api -H 'Content-Type: application/json' \
     -d "{\"datasetPath\": \"$1\", \"preset\": \"seed-2020\", \"strategies\": $2}" "$GATEWAY/studies" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 
 # The study's state and, per run, the strategy states on one line, e.g. TRAINING large:fe=COMPLETE,ft=TRAINING …
 study_line() { # id
-  curl -fsS "$GATEWAY/studies/$1/results" | python3 -c '
+  api "$GATEWAY/studies/$1/results" | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
 print(" ".join("%s:%s=%s%s" % (r["size"], r["strategy"], r["state"], " (epoch %s)" % r["epoch"] if r.get("epoch") else "")
@@ -21,9 +34,9 @@ print(" ".join("%s:%s=%s%s" % (r["size"], r["strategy"], r["state"], " (epoch %s
 await_complete() { # id timeout-seconds
   local id="$1" deadline=$((SECONDS + $2)) state="" last=""
   while (( SECONDS < deadline )); do
-    state="$(curl -fsS "$GATEWAY/studies/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])' || echo unreachable)"
+    state="$(api "$GATEWAY/studies/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])' || echo unreachable)"
     [[ "$state" == COMPLETE ]] && { echo "[study] $id COMPLETE"; return 0; }
-    [[ "$state" == FAILED ]] && { echo "[study] $id FAILED" >&2; curl -fsS "$GATEWAY/studies/$id" >&2; return 1; }
+    [[ "$state" == FAILED ]] && { echo "[study] $id FAILED" >&2; api "$GATEWAY/studies/$id" >&2; return 1; }
     line="$state $(study_line "$id" 2>/dev/null || true)"
     [[ "$line" != "$last" ]] && echo "[study] $line"
     last="$line"
@@ -35,7 +48,7 @@ await_complete() { # id timeout-seconds
 
 # Checks that every run of the study has a micro-F1 in [0, 1] and prints the results table.
 check_results() { # id expected-rows
-  curl -fsS "$GATEWAY/studies/$1/results" | python3 -c '
+  api "$GATEWAY/studies/$1/results" | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
 expected = int(sys.argv[1])

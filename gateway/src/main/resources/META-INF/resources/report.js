@@ -239,7 +239,7 @@ async function renderClasses(study, rows) {
   if (strategies.length === 0) return;
   const again = () => renderClasses(study, rows);
   const strategy = choices(document.getElementById('classes-strategy'), strategies, again);
-  const views = await fetch('/studies/' + studyId + '/classes?strategy=' + encodeURIComponent(strategy))
+  const views = await Auth.fetch('/studies/' + studyId + '/classes?strategy=' + encodeURIComponent(strategy))
     .then(r => r.ok ? r.json() : []);
   const body = document.querySelector('#worst-classes tbody');
   body.innerHTML = '';
@@ -322,10 +322,10 @@ function renderVersions(family) {
 
 async function refresh() {
   const [study, rows, family, training] = await Promise.all([
-    fetch('/studies/' + studyId).then(r => { if (!r.ok) throw new Error('no study ' + studyId); return r.json(); }),
-    fetch('/studies/' + studyId + '/results').then(r => r.json()),
-    fetch('/studies/' + studyId + '/versions').then(r => r.json()),
-    fetch('/studies/' + studyId + '/training').then(r => r.json())]);
+    Auth.fetch('/studies/' + studyId).then(r => { if (!r.ok) throw new Error('no study ' + studyId); return r.json(); }),
+    Auth.fetch('/studies/' + studyId + '/results').then(r => r.json()),
+    Auth.fetch('/studies/' + studyId + '/versions').then(r => r.json()),
+    Auth.fetch('/studies/' + studyId + '/training').then(r => r.json())]);
   document.getElementById('study-id').textContent = study.id;
   document.getElementById('summary').textContent = 'Dataset ' + study.datasetPath + ', preset ' + study.preset
     + ', sizes ' + study.sizes.join(', ') + ', strategies ' + study.strategies.join(', ') + ', seeds '
@@ -352,17 +352,28 @@ async function main() {
     document.getElementById('summary').textContent = 'Open this page as /studies/{id}/report.';
     return;
   }
-  document.getElementById('json-link').href = '/studies/' + studyId + '/results';
-  document.getElementById('csv-link').href = '/studies/' + studyId + '/results?format=csv';
+  Auth.downloadLink(document.getElementById('json-link'), '/studies/' + studyId + '/results',
+    'study-' + studyId + '-results.json');
+  Auth.downloadLink(document.getElementById('csv-link'), '/studies/' + studyId + '/results?format=csv',
+    'study-' + studyId + '-results.csv');
   const study = await refresh();
   if (study.state === 'COMPLETE' || study.state === 'FAILED') return;
-  const events = new EventSource('/studies/' + studyId + '/events');
-  events.onmessage = async message => {
-    const update = JSON.parse(message.data);
-    document.getElementById('live').textContent = 'live: ' + (update.message || update.state);
-    const now = await refresh();
-    if (now.state === 'COMPLETE' || now.state === 'FAILED') events.close();
-  };
+  // the gateway ends a stream after a while (and limits streams per client): follow again until the study ends
+  for (;;) {
+    let finished = false;
+    const events = Auth.events('/studies/' + studyId + '/events', async data => {
+      const update = JSON.parse(data);
+      document.getElementById('live').textContent = 'live: ' + (update.message || update.state);
+      const now = await refresh();
+      if (now.state === 'COMPLETE' || now.state === 'FAILED') {
+        finished = true;
+        events.stop();
+      }
+    });
+    await events.done;
+    if (finished || ['COMPLETE', 'FAILED'].includes((await refresh()).state)) return;
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
 }
 
 main().catch(e => { document.getElementById('summary').textContent = String(e); });

@@ -17,7 +17,7 @@ function headline(study) {
 }
 
 async function renderStudies() {
-  const response = await fetch('/studies?size=100');
+  const response = await Auth.fetch('/studies?size=100');
   const studies = await response.json();
   const total = Number(response.headers.get('X-Total-Count') || studies.length);
   const more = document.getElementById('studies-more');
@@ -42,7 +42,7 @@ async function renderStudies() {
   }
   // headlines need each study's results and fitted curves: fetched one by one, newest first
   for (const s of studies.slice(0, 25)) {
-    const full = await fetch('/studies/' + s.id).then(r => r.json());
+    const full = await Auth.fetch('/studies/' + s.id).then(r => r.json());
     const row = body.querySelector('tr[data-study="' + s.id + '"]');
     if (row) row.lastChild.textContent = headline(full);
   }
@@ -51,10 +51,10 @@ async function renderStudies() {
 
 async function renderForm() {
   const [presets, strategies] = await Promise.all([
-    fetch('/catalog/presets').then(r => r.json()), fetch('/catalog/strategies').then(r => r.json())]);
+    Auth.fetch('/catalog/presets').then(r => r.json()), Auth.fetch('/catalog/strategies').then(r => r.json())]);
   const datasetSelect = document.getElementById('dataset');
   const note = document.getElementById('dataset-note');
-  const answer = await fetch('/catalog/datasets');
+  const answer = await Auth.fetch('/catalog/datasets');
   if (answer.ok) {
     const datasets = await answer.json();
     for (const d of datasets) {
@@ -113,7 +113,7 @@ async function renderForm() {
     if (targets.length > 0) body.targetF1 = targets;
     if (classLimit !== '') body.classLimit = Number(classLimit);
     // one key per filled-in form: a double click or a retried request does not start a second study
-    const response = await fetch('/studies', {method: 'POST', headers: {'Content-Type': 'application/json',
+    const response = await Auth.fetch('/studies', {method: 'POST', headers: {'Content-Type': 'application/json',
       'Idempotency-Key': formKey}, body: JSON.stringify(body)});
     const result = await response.json();
     const message = document.getElementById('form-message');

@@ -30,6 +30,9 @@ final class RegisterCommand implements Callable<Integer> {
             description = "dataset-service URL (default: ${DEFAULT-VALUE}).")
     URI service;
 
+    @picocli.CommandLine.Mixin
+    ServiceToken auth;
+
     @Option(names = "--path", required = true, description = "Dataset folder, relative to the storage root.")
     String path;
 
@@ -88,7 +91,7 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     private String registeredId() throws IOException, InterruptedException {
-        HttpResponse<String> all = http.send(HttpRequest.newBuilder(service.resolve("/datasets")).build(),
+        HttpResponse<String> all = http.send(auth.authorize(HttpRequest.newBuilder(service.resolve("/datasets"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         for (JsonNode d : JSON.readTree(answer(all, 200, "list datasets"))) {
             if (d.path("path").asText().equals(path.replaceAll("/+$", ""))) {
@@ -99,11 +102,11 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     private HttpResponse<String> post(String resource, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(service.resolve(resource)).header("Content-Type", "application/json")
+        return http.send(auth.authorize(HttpRequest.newBuilder(service.resolve(resource))).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String answer(HttpResponse<String> response, int expected, String what) {
+    private String answer(HttpResponse<String> response, int expected, String what) {
         if (response.statusCode() != expected) {
             String reason = response.body();
             try {
@@ -112,7 +115,7 @@ final class RegisterCommand implements Callable<Integer> {
                 // not JSON: the body as it is
             }
             throw new IllegalArgumentException("the dataset-service could not " + what + " (HTTP " + response.statusCode()
-                    + "): " + reason);
+                    + "): " + reason + auth.explain(response));
         }
         return response.body();
     }

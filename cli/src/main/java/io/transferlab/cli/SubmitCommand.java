@@ -60,6 +60,9 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Follow until the study reaches this state: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Until until;
 
+    @picocli.CommandLine.Mixin
+    ServiceToken auth;
+
     @Option(names = "--timeout", defaultValue = "PT6H", description = "Give up following after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -82,12 +85,12 @@ final class SubmitCommand implements Callable<Integer> {
             body.put("classLimit", classes);
         }
         body.put("rerunOnChange", rerunOnChange);
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(gateway.resolve("/studies"))
+        HttpResponse<String> created = http.send(auth.authorize(HttpRequest.newBuilder(gateway.resolve("/studies")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalArgumentException("the gateway refused the study (" + created.statusCode() + "): "
-                    + created.body());
+                    + created.body() + auth.explain(created));
         }
         String id = JSON.readTree(created.body()).path("id").asText();
         out.printf("study %s submitted: %s, preset %s, strategies %s%n", id, dataset, preset, strategies);
@@ -99,8 +102,13 @@ final class SubmitCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            JsonNode study = JSON.readTree(http.send(HttpRequest.newBuilder(gateway.resolve("/studies/" + id)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            HttpResponse<String> answer = http.send(auth.authorize(HttpRequest.newBuilder(gateway.resolve("/studies/" + id)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("the gateway stopped answering about study " + id + " (HTTP "
+                        + answer.statusCode() + ")" + auth.explain(answer) + "; it goes on: follow it with GET /studies/" + id);
+            }
+            JsonNode study = JSON.readTree(answer.body());
             String state = study.path("state").asText();
             String line = summary(study);
             if (!line.equals(last)) {

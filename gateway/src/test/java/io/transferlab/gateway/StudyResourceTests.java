@@ -239,7 +239,8 @@ class StudyResourceTests {
                 + "/studies/" + id + "/events");
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(events)
-                .header("Accept", "text/event-stream").build();
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + io.transferlab.core.auth.TestTokens.token("reader", "viewer")).build();
         long start = System.nanoTime();
         // the test profile: two streams per client, each at most 4 s (send returns once a stream's headers came)
         var first = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());

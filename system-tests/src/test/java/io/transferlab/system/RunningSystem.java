@@ -58,6 +58,8 @@ final class RunningSystem implements AutoCloseable {
         Path repo = Path.of(System.getProperty("transferlab.repo", ".."));
         Files.createDirectories(logDir);
         RunningSystem system = new RunningSystem(storageRoot, repo, logDir, weights);
+        // the tests call the API as a signed-in admin unless they send their own token (StudyFlowIT's auth test)
+        io.restassured.RestAssured.filters(io.transferlab.platform.testing.SignedInAsAdmin.filter());
         Runtime.getRuntime().addShutdownHook(new Thread(system::close));
         for (String name : PORTS.keySet()) {
             system.launch(name);
@@ -107,6 +109,10 @@ final class RunningSystem implements AutoCloseable {
                 "-Dtransferlab.trainer.weights-dir=" + weights,
                 "-Dtransferlab.evaluator.weights-dir=" + weights,
                 "-Dtransferlab.gateway.dataset-service-url=http://127.0.0.1:" + PORTS.get("dataset-service")));
+        if (name.equals("gateway") || name.equals("dataset-service")) {
+            // they verify bearer tokens against the public key of the tests' key pair (TestTokens)
+            command.add("-Dquarkus.oidc.public-key=" + io.transferlab.core.auth.TestTokens.publicKey());
+        }
         command.addAll(TRAINING_SETTINGS);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

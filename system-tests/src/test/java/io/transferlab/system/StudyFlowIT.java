@@ -462,4 +462,48 @@ class StudyFlowIT {
             given().baseUri(RunningSystem.url(service)).get("/q/health/live").then().statusCode(200);
         }
     }
+
+    /**
+     * Authentication drill against the packaged services: an anonymous POST /studies is 401 and a viewer's 403 (and
+     * neither creates a study), a viewer reads; the dataset-service likewise; the pages load without a token and ask
+     * for one, and a viewer's sign-in link shows who is signed in.
+     */
+    @Test
+    @Order(12)
+    void withoutATokenOrWithAViewersNothingIsStartedAndThePageAsksToSignIn() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = "{\"datasetPath\":\"datasets/colours\",\"preset\":\"seed-2020\",\"sizes\":[\"small\"],"
+                + "\"strategies\":[\"fe\"]}";
+        long before = Long.parseLong(given().baseUri(RunningSystem.url("gateway")).get("/studies").then().statusCode(200)
+                .extract().header("X-Total-Count"));
+        String viewer = io.transferlab.core.auth.TestTokens.token("vera", "viewer");
+        java.util.Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put("anonymous", 401);
+        expected.put(viewer, 403);
+        for (var who : expected.entrySet()) {
+            for (String[] call : List.of(new String[]{"gateway", "/studies", body},
+                    new String[]{"dataset-service", "/datasets", "{\"path\":\"datasets/colours\"}"})) {
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(RunningSystem.url(call[0]) + call[1]))
+                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(call[2]));
+                if (!who.getKey().equals("anonymous")) {
+                    request.header("Authorization", "Bearer " + who.getKey());
+                }
+                assertThat(http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+                        .as(call[0] + call[1]).isEqualTo(who.getValue());
+            }
+        }
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(RunningSystem.url("gateway")
+                + "/studies/" + completedStudy)).header("Authorization", "Bearer " + viewer).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).as("a viewer reads").isEqualTo(200);
+        assertThat(Long.parseLong(given().baseUri(RunningSystem.url("gateway")).get("/studies").then().extract()
+                .header("X-Total-Count"))).as("no study was created").isEqualTo(before);
+
+        Assumptions.assumeTrue(ReportPage.chromium().isPresent(), "no headless Chromium (apt-get install chromium)");
+        ReportPage.Rendered anonymous = ReportPage.render(RunningSystem.url("gateway") + "/#",
+                Path.of("target/sign-in-page.png").toAbsolutePath());
+        assertThat(anonymous.dom()).contains("id=\"sign-in\"").contains("Sign in to see studies").doesNotContain("data-study=");
+        ReportPage.Rendered signedIn = ReportPage.render(RunningSystem.url("gateway") + "/",
+                Path.of("target/studies-page-viewer.png").toAbsolutePath());
+        assertThat(signedIn.dom()).contains("signed in as report-viewer (viewer)").contains("data-study=\"" + completedStudy + "\"");
+    }
 }

@@ -1,5 +1,8 @@
 package io.transferlab.dataset.rest;
 
+import io.transferlab.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.transferlab.core.dataset.DatasetScanException;
 import io.transferlab.dataset.mapping.DatasetRegistration;
 import io.transferlab.dataset.mapping.DatasetView;
@@ -30,6 +33,7 @@ import java.util.List;
 
 @Path("/datasets")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.RESEARCHER, Roles.ADMIN})
 @Tag(name = "datasets", description = "Registered datasets, their content versions and what their scans found")
 public class DatasetResource {
 
@@ -37,6 +41,7 @@ public class DatasetResource {
     DatasetRegistry registry;
 
     @POST
+    @RolesAllowed({Roles.RESEARCHER, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register a dataset folder under the storage root: it is scanned (images per class, "
             + "unreadable files) and versioned by content")
@@ -70,6 +75,7 @@ public class DatasetResource {
 
     @POST
     @Path("/{id}/scan")
+    @RolesAllowed({Roles.RESEARCHER, Roles.ADMIN})
     @Operation(summary = "Scan the dataset again; a new content version publishes DatasetVersionChanged, and the "
             + "studies marked rerunOnChange rerun on it")
     @APIResponse(responseCode = "422", description = "The folder cannot be used any more; the registered version stays")

@@ -1,5 +1,8 @@
 package io.transferlab.dataset.rest;
 
+import io.transferlab.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.transferlab.core.storage.StorageRoot;
 import io.transferlab.dataset.repository.SplitFailure;
 import io.transferlab.dataset.repository.SplitSet;
@@ -22,6 +25,7 @@ import java.util.List;
 
 @Path("/splits")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.RESEARCHER, Roles.ADMIN})
 @Tag(name = "splits", description = "Training sets published for studies")
 public class SplitResource {
 

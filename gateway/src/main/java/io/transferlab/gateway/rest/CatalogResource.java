@@ -1,5 +1,8 @@
 package io.transferlab.gateway.rest;
 
+import io.transferlab.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.transferlab.core.split.StudyPreset;
 import io.transferlab.core.study.Strategy;
 import io.transferlab.gateway.service.DatasetCatalog;
@@ -20,6 +23,7 @@ import java.util.List;
 /** What a study can be asked for: presets with their sizes, strategies, and the registered datasets (the form's choices). */
 @Path("/catalog")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.RESEARCHER, Roles.ADMIN})
 @Tag(name = "catalog", description = "The choices a study request has: presets, strategies, registered datasets")
 public class CatalogResource {
 
@@ -50,8 +54,9 @@ public class CatalogResource {
     @GET
     @Path("/datasets")
     @Operation(summary = "The datasets registered at the dataset-service (503 when it cannot be asked)")
-    public List<DatasetCatalog.RegisteredDataset> datasets() {
-        return datasets.registered();
+    public List<DatasetCatalog.RegisteredDataset> datasets(@jakarta.ws.rs.HeaderParam("Authorization") String authorization) {
+        // the caller's own token goes on to the dataset-service: it decides by the same roles
+        return datasets.registered(authorization);
     }
 
     @ServerExceptionMapper

@@ -1,5 +1,8 @@
 package io.transferlab.gateway.rest;
 
+import io.transferlab.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.transferlab.core.events.Topics;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.BadRequestException;
@@ -43,6 +46,7 @@ import java.util.Map;
  */
 @Path("/admin/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 @Tag(name = "admin", description = "Operating the pipeline")
 public class DeadLetterResource {
 

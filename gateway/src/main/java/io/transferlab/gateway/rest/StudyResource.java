@@ -1,5 +1,9 @@
 package io.transferlab.gateway.rest;
 
+import io.transferlab.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.annotation.security.PermitAll;
+
 import io.transferlab.gateway.mapping.ResultRow;
 import io.transferlab.gateway.mapping.StudyRequest;
 import io.transferlab.gateway.mapping.StudyVersion;
@@ -43,6 +47,7 @@ import java.util.List;
 @Path("/studies")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.RESEARCHER, Roles.ADMIN})
 @Tag(name = "studies", description = "How much labelled data do you need? One study answers it for one dataset.")
 public class StudyResource {
 
@@ -56,6 +61,7 @@ public class StudyResource {
     io.transferlab.gateway.service.EvaluationReports reports;
 
     @POST
+    @RolesAllowed({Roles.RESEARCHER, Roles.ADMIN})
     @Operation(summary = "Start a study: split the dataset, train and evaluate every run")
     @APIResponse(responseCode = "201", description = "The study, in state REQUESTED")
     @APIResponse(responseCode = "200", description = "The study an earlier POST with the same Idempotency-Key and"
@@ -91,6 +97,7 @@ public class StudyResource {
 
     @POST
     @Path("/{id}/rerun")
+    @RolesAllowed({Roles.RESEARCHER, Roles.ADMIN})
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Run a study again with the same request, as a new study that points to this one")
     @APIResponse(responseCode = "201", description = "The new study, in state REQUESTED")
@@ -189,10 +196,12 @@ public class StudyResource {
     @GET
     @Path("/{id}/report")
     @Produces(MediaType.TEXT_HTML)
+    // a browser's navigation carries no bearer token: the page is public, every figure on it comes from the API,
+    // which asks for the token the page signs in with
+    @PermitAll
     @Operation(summary = "The study's report page: the results table and the seed's figures")
     @APIResponse(responseCode = "303", description = "To the report page of this study")
     public Response report(@PathParam("id") @StudyId String id) {
-        existing(id);
         return Response.seeOther(java.net.URI.create("/report.html?study=" + id)).build();
     }
 

@@ -40,12 +40,16 @@ public class DatasetCatalog {
 
     private final HttpClient client = HttpClient.newBuilder().build();
 
-    public List<RegisteredDataset> registered() {
+    /** The registered datasets, asked with the caller's {@code Authorization} header (its bearer token). */
+    public List<RegisteredDataset> registered(String authorization) {
         URI uri = URI.create(config.datasetServiceUrl().replaceAll("/+$", "") + "/datasets");
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
-                    .timeout(config.datasetServiceTimeout()).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                    .timeout(config.datasetServiceTimeout()).header("Accept", "application/json").GET();
+            if (authorization != null && !authorization.isBlank()) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new UnavailableException("the dataset-service at " + uri + " answered " + response.statusCode(),
                         null);
