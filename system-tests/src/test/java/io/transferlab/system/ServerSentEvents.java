@@ -21,7 +21,8 @@ final class ServerSentEvents {
     private final CompletableFuture<Void> ended;
 
     private ServerSentEvents(String url) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + io.transferlab.core.auth.TestTokens.token("sse-viewer", "viewer")).build();
         ended = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
                 .thenAccept(response -> {
                     if (response.statusCode() != 200) {
