@@ -126,7 +126,8 @@ if [[ "$CUDA" == true ]]; then
 fi
 
 # ------------------------------------------------------------------ the CLI
-[[ -f "$REPO/cli/target/transferlab-cli.jar" ]] || (cd "$REPO" && ./mvnw -B -q package -DskipTests -pl cli -am)
+# always packaged: a jar left from an older build would go into the image unnoticed
+(cd "$REPO" && ./mvnw -B -q package -DskipTests -pl cli -am)
 rm -rf "$STAGE/cli" && mkdir -p "$STAGE/cli"
 cp -a "$REPO/cli/target/lib" "$REPO/cli/target/transferlab-cli.jar" "$HERE/cli/Dockerfile" "$STAGE/cli/"
 build "$IMG_CLI" "$STAGE/cli" "ML_BASE_IMAGE=$IMG_ML_BASE"
