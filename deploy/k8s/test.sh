@@ -94,7 +94,7 @@ stage "study $id posted"
 # kill the trainer while it fine-tunes (SIGKILL: no grace, the job stays leased to a dead worker)
 trainer="" deadline=$((SECONDS + 900))
 while (( SECONDS < deadline )); do
-  if curl -fsS "$GATEWAY/studies/$id/results" | python3 -c '
+  if api "$GATEWAY/studies/$id/results" | python3 -c '
 import json, sys
 sys.exit(0 if any(r["strategy"] == "ft" and r["state"] == "TRAINING" and (r.get("epoch") or 0) >= 1
                   for r in json.load(sys.stdin)) else 1)'; then
