@@ -94,3 +94,15 @@ stringData:
   public-key: $("$REPO/deploy/local/auth.sh" public-key)
 YAML
 }
+
+# writes Secret transferlab-db (the database roles' passwords: admin, and one per service; deploy/local/secrets.sh)
+# into FILE, for an overlay's resources
+k8s_db_secret() { # file
+  local name
+  {
+    printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: transferlab-db\n  namespace: %s\ntype: Opaque\nstringData:\n' "$K8S_NAMESPACE"
+    for name in admin gateway dataset trainer evaluator; do
+      printf '  %s: "%s"\n' "$name" "$("$REPO/deploy/local/secrets.sh" pg-password "$name")"
+    done
+  } >"$1"
+}

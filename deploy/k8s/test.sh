@@ -58,6 +58,7 @@ stage "overlays validated (an unknown field is refused: $(grep -o 'unknown field
 # a 10 s lease so that a killed trainer's job is taken again soon)
 mkdir -p "$K8S_WORK/overlay"
 k8s_auth_secret "$K8S_WORK/overlay/auth-secret.yaml"
+k8s_db_secret "$K8S_WORK/overlay/db-secret.yaml"
 TRANSFERLAB_TOKEN="$("$REPO/deploy/local/auth.sh" token researcher k8s-test 2)"
 export TRANSFERLAB_TOKEN
 cat >"$K8S_WORK/overlay/kustomization.yaml" <<YAML
@@ -66,6 +67,7 @@ kind: Kustomization
 resources:
   - $(realpath --relative-to="$K8S_WORK/overlay" "$REPO/deploy/k8s/overlays/local")
   - auth-secret.yaml
+  - db-secret.yaml
 patches:
   - patch: |-
       apiVersion: v1

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts and stops the real infrastructure TransferLab needs on this machine:
 #   - Apache Kafka 4.1 (KRaft, single node) from its Maven Central jars, listening on 127.0.0.1 only;
-#   - PostgreSQL 15 from Debian's packages (installed when missing), loopback only, one database per service.
+#   - PostgreSQL 15 from Debian's packages (installed when missing), loopback only, one database per service, each
+#     owned by the service's own role (transferlab_<service>, a random password each, no other role may connect to
+#     it) and an operator role (transferlab, superuser, for drills and maintenance).
 # Usage: deploy/local/infra.sh start|stop|status
 # The settings land in .run/env (source it, or let run.sh do it). Only processes started here are stopped,
 # by the PIDs recorded here; starting twice, or after a crash left stale PID files, works.
@@ -12,8 +14,7 @@ RUN_DIR="${TRANSFERLAB_RUN_DIR:-$REPO/.run}"
 KAFKA_PORT="${TRANSFERLAB_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${TRANSFERLAB_KAFKA_CONTROLLER_PORT:-19093}"
 PG_PORT="${TRANSFERLAB_PG_PORT:-55432}"
-PG_USER=transferlab
-PG_PASSWORD=transferlab
+PG_ADMIN=transferlab
 PG_BIN="${TRANSFERLAB_PG_BIN:-/usr/lib/postgresql/15/bin}"
 SERVICES=(gateway dataset trainer evaluator)
 
@@ -75,21 +76,45 @@ pg_start() {
       || { tail -n 30 "$PG_ROOT/postgres.log" >&2; die "PostgreSQL did not start"; }
   fi
   echo "$PG_ROOT" >"$RUN_DIR/pg.root"
-  if [[ "$(pg_psql -c "select 1 from pg_roles where rolname='$PG_USER'")" != 1 ]]; then
-    pg_psql -c "create role $PG_USER login password '$PG_PASSWORD'"
+  local admin_password
+  admin_password="$(pg_password admin)"
+  if [[ "$(pg_psql -c "select 1 from pg_roles where rolname='$PG_ADMIN'")" != 1 ]]; then
+    pg_psql -c "create role $PG_ADMIN login superuser password '$admin_password'"
+  else
+    pg_psql -c "alter role $PG_ADMIN login superuser password '$admin_password'"
   fi
-  local svc db
+  local svc db role
   for svc in "${SERVICES[@]}"; do
+    role="transferlab_$svc"
+    if [[ "$(pg_psql -c "select 1 from pg_roles where rolname='$role'")" != 1 ]]; then
+      pg_psql -c "create role $role login password '$(pg_password "$svc")'"
+    else
+      pg_psql -c "alter role $role login nosuperuser password '$(pg_password "$svc")'"
+    fi
     for db in "transferlab_$svc" "transferlab_${svc}_test"; do
       if [[ "$(pg_psql -c "select 1 from pg_database where datname='$db'")" != 1 ]]; then
-        pg_psql -c "create database $db owner $PG_USER"
+        pg_psql -c "create database $db owner $role"
+      else
+        # a cluster made before per-service roles: the database and what is in it pass to the service's role
+        pg_psql -c "alter database $db owner to $role"
+        runuser -u postgres -- "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -d "$db" -qtAX -v ON_ERROR_STOP=1 \
+          -c "reassign owned by $PG_ADMIN to $role" >/dev/null
       fi
+      # only its own role (and the operator) may connect
+      pg_psql -c "revoke connect, temporary on database $db from public"
     done
   done
-  PGPASSWORD="$PG_PASSWORD" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d transferlab_gateway -qtAX \
-    -c "select 1" >/dev/null || die "PostgreSQL does not answer on 127.0.0.1:$PG_PORT"
-  log "PostgreSQL ready on 127.0.0.1:$PG_PORT (a database per service: transferlab_<service>, transferlab_<service>_test)"
+  PGPASSWORD="$(pg_password gateway)" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U transferlab_gateway -d transferlab_gateway \
+    -qtAX -c "select 1" >/dev/null || die "PostgreSQL does not answer on 127.0.0.1:$PG_PORT"
+  if PGPASSWORD="$(pg_password gateway)" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U transferlab_gateway \
+      -d transferlab_trainer -qtAX -c "select 1" >/dev/null 2>&1; then
+    die "the gateway's role can connect to the trainer's database: the per-service roles are not in force"
+  fi
+  log "PostgreSQL ready on 127.0.0.1:$PG_PORT (a database per service, transferlab_<service> and _test, each owned by"\
+    "role transferlab_<service>; passwords in $RUN_DIR/pg-passwords, made by deploy/local/secrets.sh)"
 }
+
+pg_password() { "$REPO/deploy/local/secrets.sh" pg-password "$1"; }
 
 pg_stop() {
   [[ -f "$RUN_DIR/pg.root" ]] || { log "PostgreSQL was not started here"; return 0; }
@@ -164,13 +189,20 @@ kafka_stop() {
 
 write_env() {
   mkdir -p "$RUN_DIR/storage"
+  (umask 077 && : >"$RUN_DIR/env")   # it holds the roles' passwords
   cat >"$RUN_DIR/env" <<ENV
 # Written by deploy/local/infra.sh; the services read these variables.
 export TRANSFERLAB_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
 export TRANSFERLAB_PG_HOST=127.0.0.1
 export TRANSFERLAB_PG_PORT=$PG_PORT
-export TRANSFERLAB_PG_USER=$PG_USER
-export TRANSFERLAB_PG_PASSWORD=$PG_PASSWORD
+# each service connects as its own role (transferlab_<service>) with its own password; the operator role is for
+# drills and maintenance only
+export TRANSFERLAB_PG_PASSWORD_GATEWAY=$(pg_password gateway)
+export TRANSFERLAB_PG_PASSWORD_DATASET=$(pg_password dataset)
+export TRANSFERLAB_PG_PASSWORD_TRAINER=$(pg_password trainer)
+export TRANSFERLAB_PG_PASSWORD_EVALUATOR=$(pg_password evaluator)
+export TRANSFERLAB_PG_ADMIN_USER=$PG_ADMIN
+export TRANSFERLAB_PG_ADMIN_PASSWORD=$(pg_password admin)
 export TRANSFERLAB_STORAGE_ROOT=${TRANSFERLAB_STORAGE_ROOT:-$RUN_DIR/storage}
 ENV
   log "settings written to $RUN_DIR/env"

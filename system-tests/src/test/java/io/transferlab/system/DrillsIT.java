@@ -218,10 +218,10 @@ class DrillsIT {
     }
 
     private static String pgUser() {
-        return RunningSystem.env("TRANSFERLAB_PG_USER", "transferlab");
+        return RunningSystem.env("TRANSFERLAB_PG_ADMIN_USER", "transferlab");
     }
 
     private static String pgPassword() {
-        return RunningSystem.env("TRANSFERLAB_PG_PASSWORD", "transferlab");
+        return RunningSystem.env("TRANSFERLAB_PG_ADMIN_PASSWORD", "");
     }
 }

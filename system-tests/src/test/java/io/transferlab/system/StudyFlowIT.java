@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -505,5 +506,32 @@ class StudyFlowIT {
         ReportPage.Rendered signedIn = ReportPage.render(RunningSystem.url("gateway") + "/",
                 Path.of("target/studies-page-viewer.png").toAbsolutePath());
         assertThat(signedIn.dom()).contains("signed in as report-viewer (viewer)").contains("data-study=\"" + completedStudy + "\"");
+    }
+
+    /**
+     * Each service's database role owns its database and may connect to no other (deploy/local/infra.sh): the
+     * gateway's role reaches the gateway's database and is refused by the trainer's, and so on for every pair.
+     */
+    @Test
+    @Order(13)
+    void eachServicesDatabaseRoleReachesItsOwnDatabaseAndNoOther() throws Exception {
+        List<String> services = List.of("gateway", "dataset", "trainer", "evaluator");
+        for (String role : services) {
+            String password = RunningSystem.env("TRANSFERLAB_PG_PASSWORD_" + role.toUpperCase(java.util.Locale.ROOT), "");
+            Assumptions.assumeFalse(password.isEmpty(), "no per-service database passwords (deploy/local/infra.sh start)");
+            for (String database : services) {
+                String url = RunningSystem.pgUrl("transferlab_" + database + "_test");
+                if (role.equals(database)) {
+                    try (java.sql.Connection own = java.sql.DriverManager.getConnection(url, "transferlab_" + role, password)) {
+                        assertThat(own.isValid(5)).isTrue();
+                    }
+                } else {
+                    assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "transferlab_" + role, password).close())
+                            .as(role + " -> " + database).hasMessageContaining("permission denied for database");
+                }
+            }
+            assertThatThrownBy(() -> java.sql.DriverManager.getConnection(RunningSystem.pgUrl("transferlab_" + role + "_test"),
+                    "transferlab_" + role, "transferlab").close()).as("the old shared password").isInstanceOf(java.sql.SQLException.class);
+        }
     }
 }
