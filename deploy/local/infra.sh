@@ -189,7 +189,8 @@ kafka_stop() {
 
 write_env() {
   mkdir -p "$RUN_DIR/storage"
-  (umask 077 && : >"$RUN_DIR/env")   # it holds the roles' passwords
+  (umask 077 && : >"$RUN_DIR/env")
+  chmod 600 "$RUN_DIR/env"   # it holds the roles' passwords (an older file kept its mode through the truncation)
   cat >"$RUN_DIR/env" <<ENV
 # Written by deploy/local/infra.sh; the services read these variables.
 export TRANSFERLAB_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
