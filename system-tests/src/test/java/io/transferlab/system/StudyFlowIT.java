@@ -49,6 +49,12 @@ class StudyFlowIT {
     /** The study the second test runs to completion; the report page test draws it. */
     private static String completedStudy;
 
+    /**
+     * A suffix for the datasets the tests register: the test databases outlive a run, so a second run on the same
+     * machine would find its folders already registered.
+     */
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
     @BeforeAll
     static void start() throws Exception {
         Path weights = ImageNetWeights.cacheDir();
@@ -61,7 +67,7 @@ class StudyFlowIT {
         TestImages.imageFolder(storage.resolve("datasets/more-colours"), 3, 40);
         TestImages.imageFolder(storage.resolve("datasets/with-empty-class"), 2, 12);
         Files.createDirectories(storage.resolve("datasets/with-empty-class/zinnia"));
-        TestImages.imageFolder(storage.resolve("datasets/growing"), 3, 12);
+        TestImages.imageFolder(storage.resolve("datasets/growing-" + RUN), 3, 12);
         storageRoot = storage;
         kafka = new KafkaTestClient();
         system = RunningSystem.start(storage, target.resolve("it-logs"), weights);
@@ -312,17 +318,17 @@ class StudyFlowIT {
     @Order(8)
     void aNewDatasetVersionRerunsTheStudyThatFollowsItAndTheReportShowsBoth() throws Exception {
         String dataset = given().baseUri(RunningSystem.url("dataset-service")).contentType(ContentType.JSON)
-                .body(Map.of("path", "datasets/growing", "name", "growing")).post("/datasets")
+                .body(Map.of("path", "datasets/growing-" + RUN, "name", "growing-" + RUN)).post("/datasets")
                 .then().statusCode(201).body("classes.images", equalTo(List.of(12, 12, 12))).extract().path("id");
         String id = given().baseUri(RunningSystem.url("gateway")).contentType(ContentType.JSON)
-                .body(Map.of("datasetPath", "datasets/growing", "strategies", List.of("fe"), "rerunOnChange", true))
+                .body(Map.of("datasetPath", "datasets/growing-" + RUN, "strategies", List.of("fe"), "rerunOnChange", true))
                 .post("/studies").then().statusCode(201).extract().path("id");
         JsonPath first = awaitComplete(id);
         String firstVersion = first.getString("datasetVersions[0]");
 
         // more images for one class, then a rescan: a new version, and the study reruns on it by itself
         for (int i = 0; i < 8; i++) {
-            TestImages.writeJpeg(storageRoot.resolve("datasets/growing/class0/added-" + i + ".jpg"), 500 + i, 30 + 20 * i);
+            TestImages.writeJpeg(storageRoot.resolve("datasets/growing-" + RUN + "/class0/added-" + i + ".jpg"), 500 + i, 30 + 20 * i);
         }
         given().baseUri(RunningSystem.url("dataset-service")).post("/datasets/" + dataset + "/scan").then()
                 .statusCode(200).body("changed", equalTo(true)).body("previousVersion", equalTo(firstVersion))
@@ -423,7 +429,7 @@ class StudyFlowIT {
     @Test
     @Order(11)
     void bombsAndLinksOutOfTheStorageRootAreRefusedByNameAndTheRestIsUsed() throws Exception {
-        Path hostile = storageRoot.resolve("datasets/hostile");
+        Path hostile = storageRoot.resolve("datasets/hostile-" + RUN);
         TestImages.imageFolder(hostile, 2, 12);
         TestImages.writePngBomb(hostile.resolve("class1/bomb.png"), 12_000, 12_000);
         Path outside = Files.createTempDirectory("outside-storage");
@@ -431,7 +437,7 @@ class StudyFlowIT {
         Files.createSymbolicLink(hostile.resolve("class0/stolen.jpg"), outside.resolve("stolen.jpg"));
 
         JsonPath registered = given().baseUri(RunningSystem.url("dataset-service")).contentType(ContentType.JSON)
-                .body(Map.of("path", "datasets/hostile")).post("/datasets").then().statusCode(201)
+                .body(Map.of("path", "datasets/hostile-" + RUN)).post("/datasets").then().statusCode(201)
                 .body("classes.images", equalTo(List.of(12, 12))).body("unreadableCount", equalTo(2))
                 .extract().jsonPath();
         assertThat(registered.getString("unreadable.find { it.path == 'class1/bomb.png' }.reason"))
@@ -439,24 +445,24 @@ class StudyFlowIT {
         assertThat(registered.getString("unreadable.find { it.path == 'class0/stolen.jpg' }.reason"))
                 .contains("refused").contains("resolves to " + outside.toRealPath().resolve("stolen.jpg"));
         // the rest of the dataset trains and is scored: nothing crashed on the way
-        JsonPath study = awaitComplete(postStudy("datasets/hostile", List.of("fe")));
+        JsonPath study = awaitComplete(postStudy("datasets/hostile-" + RUN, List.of("fe")));
         assertThat(study.getInt("results[0].trainImages") + study.getInt("results[0].testImages"))
                 .isLessThanOrEqualTo(24);
 
         // an Oxford-layout dataset whose label file inflates past the MAT limit (64 MiB) from a few hundred KB
-        Path oxford = storageRoot.resolve("datasets/oxford-bomb");
+        Path oxford = storageRoot.resolve("datasets/oxford-bomb-" + RUN);
         TestImages.writeJpeg(oxford.resolve("jpg/image_00001.jpg"), 1, 1);
         TestImages.writeJpeg(oxford.resolve("jpg/image_00002.jpg"), 2, 2);
         Files.write(oxford.resolve("imagelabels.mat"),
                 io.transferlab.core.dataset.TestMatFiles.compressedVector("labels", new double[9_000_000]));
         given().baseUri(RunningSystem.url("dataset-service")).contentType(ContentType.JSON)
-                .body(Map.of("path", "datasets/oxford-bomb")).post("/datasets").then().statusCode(422)
+                .body(Map.of("path", "datasets/oxford-bomb-" + RUN)).post("/datasets").then().statusCode(422)
                 .body("error", containsString("imagelabels.mat")).body("error", containsString("decompresses to more than"));
 
         // a whole dataset folder linked in from outside the storage root
-        Files.createSymbolicLink(storageRoot.resolve("datasets/linked-in"), outside);
+        Files.createSymbolicLink(storageRoot.resolve("datasets/linked-in-" + RUN), outside);
         given().baseUri(RunningSystem.url("dataset-service")).contentType(ContentType.JSON)
-                .body(Map.of("path", "datasets/linked-in")).post("/datasets").then().statusCode(400)
+                .body(Map.of("path", "datasets/linked-in-" + RUN)).post("/datasets").then().statusCode(400)
                 .body("error", containsString("leads outside the storage root"));
         // and the services are all still up
         for (String service : RunningSystem.PORTS.keySet()) {
