@@ -121,7 +121,7 @@ if [[ "$CUDA" == true ]]; then
      -Dquarkus.jib.jvm-additional-arguments=-Djna.library.path=/opt/cudart) \
     || die "the Jib build of the CUDA trainer failed"
   # put the CPU build back in target/, which deploy/local and the tests use
-  (cd "$REPO" && ./mvnw -B -q package -DskipTests -pl trainer-service) || die "rebuilding the CPU trainer failed"
+  (cd "$REPO" && ./mvnw -B -q package -DskipTests -pl trainer-service -am) || die "rebuilding the CPU trainer failed"
   stage_time "built $IMG_TRAINER_CUDA" "$t"
 fi
 
