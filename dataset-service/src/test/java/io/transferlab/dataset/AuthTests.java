@@ -4,13 +4,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.transferlab.core.auth.TestTokens;
+import io.transferlab.platform.testing.BearerCalls;
 import io.transferlab.platform.testing.TestTokenKeys;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,16 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(TestTokenKeys.class)
 class AuthTests {
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     private int status(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        return BearerCalls.send(method, RestAssured.baseURI + ":" + RestAssured.port + path, token, body).statusCode();
     }
 
     @Test

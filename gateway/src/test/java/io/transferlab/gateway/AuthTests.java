@@ -4,12 +4,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.transferlab.core.auth.TestTokens;
+import io.transferlab.platform.testing.BearerCalls;
 import io.transferlab.platform.testing.TestTokenKeys;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -27,17 +25,8 @@ class AuthTests {
 
     private static final String STUDY = "{\"datasetPath\":\"datasets/none-here\",\"preset\":\"seed-2020\","
             + "\"sizes\":[\"small\"],\"strategies\":[\"fe\"]}";
-    private final HttpClient http = HttpClient.newHttpClient();
-
     private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return BearerCalls.send(method, RestAssured.baseURI + ":" + RestAssured.port + path, token, body);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.restassured.path.json.JsonPath;
 import io.transferlab.core.dataset.TestImages;
 import io.transferlab.core.events.Topics;
 import io.transferlab.ml.weights.ImageNetWeights;
+import io.transferlab.platform.testing.BearerCalls;
 import io.transferlab.platform.testing.KafkaTestClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -478,7 +479,6 @@ class StudyFlowIT {
     @Test
     @Order(12)
     void withoutATokenOrWithAViewersNothingIsStartedAndThePageAsksToSignIn() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String body = "{\"datasetPath\":\"datasets/colours\",\"preset\":\"seed-2020\",\"sizes\":[\"small\"],"
                 + "\"strategies\":[\"fe\"]}";
         long before = Long.parseLong(given().baseUri(RunningSystem.url("gateway")).get("/studies").then().statusCode(200)
@@ -490,18 +490,13 @@ class StudyFlowIT {
         for (var who : expected.entrySet()) {
             for (String[] call : List.of(new String[]{"gateway", "/studies", body},
                     new String[]{"dataset-service", "/datasets", "{\"path\":\"datasets/colours\"}"})) {
-                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(RunningSystem.url(call[0]) + call[1]))
-                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(call[2]));
-                if (!who.getKey().equals("anonymous")) {
-                    request.header("Authorization", "Bearer " + who.getKey());
-                }
-                assertThat(http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+                String token = who.getKey().equals("anonymous") ? null : who.getKey();
+                assertThat(BearerCalls.send("POST", RunningSystem.url(call[0]) + call[1], token, call[2]).statusCode())
                         .as(call[0] + call[1]).isEqualTo(who.getValue());
             }
         }
-        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(RunningSystem.url("gateway")
-                + "/studies/" + completedStudy)).header("Authorization", "Bearer " + viewer).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).as("a viewer reads").isEqualTo(200);
+        assertThat(BearerCalls.send("GET", RunningSystem.url("gateway") + "/studies/" + completedStudy, viewer, null)
+                .statusCode()).as("a viewer reads").isEqualTo(200);
         assertThat(Long.parseLong(given().baseUri(RunningSystem.url("gateway")).get("/studies").then().extract()
                 .header("X-Total-Count"))).as("no study was created").isEqualTo(before);
 
