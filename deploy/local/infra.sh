@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts and stops the real infrastructure TransferLab needs on this machine:
-#   - Apache Kafka 4.1 (KRaft, single node) from its Maven Central jars, listening on 127.0.0.1 only;
+#   - Apache Kafka 4.1 (KRaft, single node) from its Maven Central jars, listening on 127.0.0.1 only, every client
+#     signing in with SASL/SCRAM as its own user and allowed only its own topics (deploy/images/kafka/access.sh);
 #   - PostgreSQL 15 from Debian's packages (installed when missing), loopback only, one database per service, each
 #     owned by the service's own role (transferlab_<service>, a random password each, no other role may connect to
 #     it) and an operator role (transferlab, superuser, for drills and maintenance).
@@ -138,14 +139,18 @@ kafka_start() {
   fi
   rm -f "$KAFKA_PID"
   kafka_resolve_libs "$KAFKA_DIR/libs"
-  cat >"$KAFKA_DIR/server.properties" <<PROPS
+  # the users' passwords (deploy/local/secrets.sh) and what each may do (deploy/images/kafka/access.sh)
+  eval "$("$REPO/deploy/local/secrets.sh" kafka-env)"
+  # shellcheck source=deploy/images/kafka/access.sh
+  source "$REPO/deploy/images/kafka/access.sh"
+  (umask 077 && cat >"$KAFKA_DIR/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=CLIENT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=CLIENT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
+$(kafka_security_properties)
 log.dirs=$KAFKA_DIR/data
 num.partitions=3
 auto.create.topics.enable=true
@@ -156,26 +161,45 @@ transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 PROPS
+  )
+  kafka_admin_client_config "$KAFKA_DIR/admin.properties"
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
-    log "formatting Kafka storage in $KAFKA_DIR/data"
+    log "formatting Kafka storage in $KAFKA_DIR/data (with its SCRAM users)"
+    local scram=()
+    mapfile -t scram < <(kafka_format_scram_args)
     kafka_java kafka.tools.StorageTool format --standalone -t "$(kafka_java kafka.tools.StorageTool random-uuid)" \
-      -c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; die "Kafka format failed"; }
+      -c "$KAFKA_DIR/server.properties" "${scram[@]}" >"$KAFKA_DIR/format.log" 2>&1 \
+      || { cat "$KAFKA_DIR/format.log" >&2; die "Kafka format failed"; }
+    touch "$KAFKA_DIR/data/.transferlab-scram"
+  elif [[ ! -f "$KAFKA_DIR/data/.transferlab-scram" ]]; then
+    die "the Kafka storage in $KAFKA_DIR/data was formatted before the broker required SASL/SCRAM sign-in, so it" \
+      "holds no users and nobody could sign in; remove it (its topics are lost; the services' databases keep" \
+      "their state) with: rm -rf '$KAFKA_DIR/data', then start again"
   fi
-  log "starting Kafka on 127.0.0.1:$KAFKA_PORT"
+  log "starting Kafka on 127.0.0.1:$KAFKA_PORT (SASL/SCRAM sign-in, per-service ACLs)"
   nohup java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$REPO/deploy/local/kafka/log4j2.yaml" \
     -cp "$KAFKA_DIR/libs/*" kafka.Kafka "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/kafka.log" 2>&1 </dev/null &
   echo $! >"$KAFKA_PID"
   await_exec "$KAFKA_PID" kafka.Kafka || { tail -n 40 "$KAFKA_DIR/kafka.log" >&2; die "Kafka exited during start"; }
+  local ready=
   for _ in $(seq 1 120); do
     live_pid "$KAFKA_PID" kafka.Kafka >/dev/null || { tail -n 40 "$KAFKA_DIR/kafka.log" >&2; die "Kafka exited during start"; }
     if port_open "$KAFKA_PORT" && kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" \
-        --list >/dev/null 2>&1; then
-      log "Kafka ready on 127.0.0.1:$KAFKA_PORT (pid $(cat "$KAFKA_PID"))"
-      return 0
+        --command-config "$KAFKA_DIR/admin.properties" --list >/dev/null 2>&1; then
+      ready=1
+      break
     fi
     sleep 0.5
   done
-  die "Kafka did not become ready in 60 s (see $KAFKA_DIR/kafka.log)"
+  [[ -n "$ready" ]] || die "Kafka did not become ready in 60 s (see $KAFKA_DIR/kafka.log)"
+  local fingerprint
+  fingerprint="$(kafka_access_fingerprint)"
+  if [[ "$(cat "$KAFKA_DIR/data/.transferlab-access" 2>/dev/null)" != "$fingerprint" ]]; then
+    log "granting each service's user its topics and groups (ACLs)"
+    kafka_apply_acls kafka_java "127.0.0.1:$KAFKA_PORT" "$KAFKA_DIR/admin.properties" || die "Kafka ACLs could not be set"
+    echo "$fingerprint" >"$KAFKA_DIR/data/.transferlab-access"
+  fi
+  log "Kafka ready on 127.0.0.1:$KAFKA_PORT (pid $(cat "$KAFKA_PID"); users and passwords in $RUN_DIR/kafka-passwords)"
 }
 
 kafka_stop() {
@@ -200,6 +224,9 @@ export TRANSFERLAB_PG_PORT=$PG_PORT
 # drills and maintenance only
 $("$REPO/deploy/local/secrets.sh" pg-env)
 export TRANSFERLAB_PG_ADMIN_USER=$PG_ADMIN
+# each service signs in to Kafka as its own user (transferlab-<service>); the admin user is for drills and tests
+$("$REPO/deploy/local/secrets.sh" kafka-env)
+export TRANSFERLAB_KAFKA_ADMIN_USER=transferlab-admin
 export TRANSFERLAB_STORAGE_ROOT=${TRANSFERLAB_STORAGE_ROOT:-$RUN_DIR/storage}
 ENV
   log "settings written to $RUN_DIR/env"

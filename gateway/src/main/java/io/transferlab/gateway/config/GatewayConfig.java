@@ -35,4 +35,14 @@ public interface GatewayConfig {
     /** How often unfinished studies are checked for a stall. */
     @WithDefault("60s")
     Duration stallCheckInterval();
+
+    /**
+     * The Kafka user an admin's dead-letter replay signs in as: the only one that may write every event topic, so
+     * the gateway's own user may keep writing study-requested alone (deploy/images/kafka/access.sh).
+     */
+    @WithDefault("transferlab-replay")
+    String replayKafkaUser();
+
+    /** Its password (deploy/local/secrets.sh kafka-env: TRANSFERLAB_KAFKA_PASSWORD_REPLAY); no default. */
+    String replayKafkaPassword();
 }

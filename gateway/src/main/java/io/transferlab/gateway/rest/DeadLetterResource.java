@@ -1,6 +1,9 @@
 package io.transferlab.gateway.rest;
 
+import io.transferlab.gateway.config.GatewayConfig;
+import io.transferlab.platform.messaging.KafkaClients;
 import io.transferlab.platform.security.Roles;
+import jakarta.inject.Inject;
 import jakarta.annotation.security.RolesAllowed;
 
 import io.transferlab.core.events.Topics;
@@ -28,7 +31,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,8 +55,11 @@ public class DeadLetterResource {
     private static final int MAX = 1000;
     private static final Logger LOG = Logger.getLogger(DeadLetterResource.class);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    @Inject
+    KafkaClients kafka;
+
+    @Inject
+    GatewayConfig config;
 
     /**
      * One dead-lettered record: where it came from (topic, partition, offset), why, and where it lies in the
@@ -74,9 +79,8 @@ public class DeadLetterResource {
         if (limit < 1 || limit > MAX) {
             throw new BadRequestException("'limit' must be between 1 and " + MAX + ", not " + limit);
         }
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.settings(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")), new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTER, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(Topics.DEAD_LETTER, p.partition())).toList();
             consumer.assign(partitions);
@@ -102,7 +106,9 @@ public class DeadLetterResource {
     /**
      * Sends a dead-lettered record again to the topic it came from, unchanged (same key, same value), once whatever
      * refused it has been fixed. Its consumers' inboxes keep it harmless to replay twice: an event already processed
-     * is skipped by its id. The copy carries a {@code transferlab-replayed-from} header naming the dead letter.
+     * is skipped by its id. The copy carries a {@code transferlab-replayed-from} header naming the dead letter. It is
+     * sent as the replay user ({@link GatewayConfig#replayKafkaUser()}), the one Kafka user that may write every
+     * event topic: the gateway's own may write only study-requested.
      */
     @POST
     @Path("/{partition}/{offset}/replay")
@@ -118,16 +124,18 @@ public class DeadLetterResource {
                     + topic + "); it cannot be replayed");
         }
         String from = Topics.DEAD_LETTER + "/" + partition + "/" + offset;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.signedInAs(
+                config.replayKafkaUser(), config.replayKafkaPassword(), Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")), new StringSerializer(), new StringSerializer())) {
             ProducerRecord<String, String> copy = new ProducerRecord<>(topic, letter.key(), letter.value());
             copy.headers().add("transferlab-replayed-from", from.getBytes(StandardCharsets.UTF_8));
             RecordMetadata sent = producer.send(copy).get(30, java.util.concurrent.TimeUnit.SECONDS);
             LOG.infof("replayed dead letter %s to %s/%d/%d", from, sent.topic(), sent.partition(), sent.offset());
             return jakarta.ws.rs.core.Response.accepted(new Replayed(sent.topic(), sent.partition(), sent.offset(),
                     letter.key(), from)).build();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | org.apache.kafka.common.KafkaException e) {
+            // a refused sign-in (wrong replay password) surfaces here too, named, not as a 500
             throw new jakarta.ws.rs.ServiceUnavailableException("the broker did not take the replayed record: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,9 +145,8 @@ public class DeadLetterResource {
 
     /** The dead letter at a partition and offset of the dead-letter topic. */
     private ConsumerRecord<String, String> read(int partition, long offset) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.settings(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")), new StringDeserializer(), new StringDeserializer())) {
             TopicPartition p = new TopicPartition(Topics.DEAD_LETTER, partition);
             if (consumer.partitionsFor(Topics.DEAD_LETTER, Duration.ofSeconds(10)).stream()
                     .noneMatch(info -> info.partition() == partition)) {

@@ -1,8 +1,9 @@
 package io.transferlab.platform.testing;
 
 import io.transferlab.core.events.Topics;
+import io.transferlab.platform.messaging.KafkaClients;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -44,23 +46,63 @@ import java.util.function.Predicate;
  */
 public final class KafkaTestClient implements AutoCloseable {
 
-    private final String bootstrap;
+    private final Map<String, Object> settings;
     private final KafkaProducer<String, String> producer;
     private final Admin admin;
     private final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
     private Map<TopicPartition, Long> mark = Map.of();
 
+    /** Signed in as the operator (the broker's super user), who may read and write every topic. */
     public KafkaTestClient() {
-        this(System.getenv().getOrDefault("TRANSFERLAB_KAFKA_BOOTSTRAP", "127.0.0.1:19092"));
+        this(signedInAs(adminUser(), requiredEnv("TRANSFERLAB_KAFKA_ADMIN_PASSWORD")));
     }
 
-    public KafkaTestClient(String bootstrap) {
-        this.bootstrap = bootstrap;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    private KafkaTestClient(Map<String, Object> settings) {
+        this.settings = Map.copyOf(settings);
+        this.producer = new KafkaProducer<>(with(settings, Map.of(ProducerConfig.ACKS_CONFIG, "all")),
+                new StringSerializer(), new StringSerializer());
+        this.admin = Admin.create(this.settings);
         Topics.all().forEach(this::ensureTopic);
         mark();
+    }
+
+    /** The broker the infrastructure runs (deploy/local/infra.sh writes it to .run/env). */
+    public static String bootstrap() {
+        return System.getenv().getOrDefault("TRANSFERLAB_KAFKA_BOOTSTRAP", "127.0.0.1:19092");
+    }
+
+    /** The operator's user name (deploy/local/infra.sh: TRANSFERLAB_KAFKA_ADMIN_USER). */
+    public static String adminUser() {
+        return System.getenv().getOrDefault("TRANSFERLAB_KAFKA_ADMIN_USER", "transferlab-admin");
+    }
+
+    /** Client settings that sign in to the broker as a SCRAM user, as the services do. */
+    public static Map<String, Object> signedInAs(String user, String password) {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
+                SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512",
+                SaslConfigs.SASL_JAAS_CONFIG, KafkaClients.scramLogin(user, password));
+    }
+
+    /** Client settings with no credentials at all (what an intruder on the network would try). */
+    public static Map<String, Object> withoutCredentials() {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    }
+
+    /** An environment variable the test cannot run without (source .run/env). */
+    public static String requiredEnv(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set: start the infrastructure with deploy/local/infra.sh"
+                    + " start and source .run/env");
+        }
+        return value;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> settings, Map<String, Object> more) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.putAll(more);
+        return all;
     }
 
     /** Sends a record and waits for the broker's acknowledgement; returns where it landed. */
@@ -128,10 +170,9 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     private KafkaConsumer<String, String> newConsumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        return new KafkaConsumer<>(with(settings, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")), new StringDeserializer(), new StringDeserializer());
     }
 
     private void ensureTopic(String topic) {
