@@ -48,8 +48,10 @@ export TRANSFERLAB_IMAGE_TAG="$TAG"
 TRANSFERLAB_AUTH_PUBLIC_KEY="${TRANSFERLAB_AUTH_PUBLIC_KEY:-$("$REPO/deploy/local/auth.sh" public-key)}"
 TRANSFERLAB_TOKEN="${TRANSFERLAB_TOKEN:-$("$REPO/deploy/local/auth.sh" token researcher "${USER:-local-user}" 24)}"
 export TRANSFERLAB_AUTH_PUBLIC_KEY TRANSFERLAB_TOKEN
-# the database roles' passwords (the operator's and one per service): made once, kept in .run/pg-passwords
+# the database roles' and the Kafka users' passwords (the operator's and one per service): made once, kept in
+# .run/pg-passwords and .run/kafka-passwords
 eval "$("$REPO/deploy/local/secrets.sh" pg-env)"
+eval "$("$REPO/deploy/local/secrets.sh" kafka-env)"
 files=(-f "$HERE/compose.yaml")
 [[ "$GPU" == true ]] && files+=(-f "$HERE/compose.gpu.yaml")
 compose() { docker-compose -p "$PROJECT" "${files[@]}" "$@"; }

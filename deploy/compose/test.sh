@@ -36,8 +36,10 @@ export TRANSFERLAB_GATEWAY_PORT="$PORT"
 TRANSFERLAB_AUTH_PUBLIC_KEY="$("$REPO/deploy/local/auth.sh" public-key)"
 TRANSFERLAB_TOKEN="$("$REPO/deploy/local/auth.sh" token researcher compose-test 2)"
 export TRANSFERLAB_AUTH_PUBLIC_KEY TRANSFERLAB_TOKEN
-# the database roles' passwords (the operator's and one per service): made once, kept in .run/pg-passwords
+# the database roles' and the Kafka users' passwords (the operator's and one per service): made once, kept in
+# .run/pg-passwords and .run/kafka-passwords
 eval "$("$REPO/deploy/local/secrets.sh" pg-env)"
+eval "$("$REPO/deploy/local/secrets.sh" kafka-env)"
 # small and quick, the real network and weights (as the system tests)
 export TRANSFERLAB_TRAINER_IMAGE_SIZE=64 TRANSFERLAB_TRAINER_FEATURE_EXTRACTION_EPOCHS=4 \
        TRANSFERLAB_TRAINER_FINE_TUNING_EPOCHS=3

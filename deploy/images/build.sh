@@ -77,7 +77,7 @@ build "$IMG_POSTGRES" "$HERE/postgres" "DEBIAN_IMAGE=$IMG_DEBIAN"
 # Kafka: the broker jars deploy/local resolves from Maven Central
 mkdir -p "$STAGE/kafka"
 kafka_resolve_libs "$STAGE/kafka/libs"
-cp "$HERE/kafka/Dockerfile" "$HERE/kafka/entrypoint.sh" "$REPO/deploy/local/kafka/log4j2.yaml" "$STAGE/kafka/"
+cp "$HERE/kafka/Dockerfile" "$HERE/kafka/entrypoint.sh" "$HERE/kafka/access.sh" "$REPO/deploy/local/kafka/log4j2.yaml" "$STAGE/kafka/"
 build "$IMG_KAFKA" "$STAGE/kafka" "JRE_IMAGE=$IMG_JRE"
 
 # The ML base: the weights as deploy/local/fetch-weights.sh verified them

@@ -95,14 +95,17 @@ stringData:
 YAML
 }
 
-# writes Secret transferlab-db (the database roles' passwords: admin, and one per service; deploy/local/secrets.sh)
+# writes Secret transferlab-db (the database roles' passwords: admin, and one per service) and Secret
+# transferlab-kafka (the Kafka users' passwords: admin, one per service, replay), both from deploy/local/secrets.sh,
 # into FILE, for an overlay's resources
-k8s_db_secret() { # file
-  local name
-  {
-    printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: transferlab-db\n  namespace: %s\ntype: Opaque\nstringData:\n' "$K8S_NAMESPACE"
-    for name in admin gateway dataset trainer evaluator; do
-      printf '  %s: "%s"\n' "$name" "$("$REPO/deploy/local/secrets.sh" pg-password "$name")"
+k8s_password_secrets() { # file
+  local kind name secret
+  for kind in pg kafka; do
+    secret=transferlab-db; [[ "$kind" == kafka ]] && secret=transferlab-kafka
+    printf -- '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\ntype: Opaque\nstringData:\n' \
+      "$secret" "$K8S_NAMESPACE"
+    for name in admin gateway dataset trainer evaluator $([[ "$kind" == kafka ]] && echo replay); do
+      printf '  %s: "%s"\n' "$name" "$("$REPO/deploy/local/secrets.sh" "$kind-password" "$name")"
     done
-  } >"$1"
+  done >"$1"
 }

@@ -60,14 +60,14 @@ k8s_start_with_images
 # the local overlay, with the trainer settings given in the environment
 # the local token issuer (deploy/local/auth.sh): its public key in Secret transferlab-auth, a researcher's token for the CLI
 k8s_auth_secret "$K8S_WORK/overlay/auth-secret.yaml"
-k8s_db_secret "$K8S_WORK/overlay/db-secret.yaml"
+k8s_password_secrets "$K8S_WORK/overlay/password-secrets.yaml"
 TRANSFERLAB_TOKEN="$("$REPO/deploy/local/auth.sh" token researcher "${USER:-local-user}" 24)"
 export TRANSFERLAB_TOKEN
 settings="$(env | grep '^TRANSFERLAB_TRAINER_' | sed 's/^\([^=]*\)=\(.*\)$/        \1: "\2"/' || true)"
 {
   echo "apiVersion: kustomize.config.k8s.io/v1beta1"
   echo "kind: Kustomization"
-  echo "resources: [$(realpath --relative-to="$K8S_WORK/overlay" "$REPO/deploy/k8s/overlays/local"), auth-secret.yaml, db-secret.yaml]"
+  echo "resources: [$(realpath --relative-to="$K8S_WORK/overlay" "$REPO/deploy/k8s/overlays/local"), auth-secret.yaml, password-secrets.yaml]"
   if [[ -n "$settings" ]]; then
     printf 'patches:\n  - patch: |-\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: transferlab-config\n      data:\n%s\n' "$settings"
   fi

@@ -58,7 +58,7 @@ stage "overlays validated (an unknown field is refused: $(grep -o 'unknown field
 # a 10 s lease so that a killed trainer's job is taken again soon)
 mkdir -p "$K8S_WORK/overlay"
 k8s_auth_secret "$K8S_WORK/overlay/auth-secret.yaml"
-k8s_db_secret "$K8S_WORK/overlay/db-secret.yaml"
+k8s_password_secrets "$K8S_WORK/overlay/password-secrets.yaml"
 TRANSFERLAB_TOKEN="$("$REPO/deploy/local/auth.sh" token researcher k8s-test 2)"
 export TRANSFERLAB_TOKEN
 cat >"$K8S_WORK/overlay/kustomization.yaml" <<YAML
@@ -67,7 +67,7 @@ kind: Kustomization
 resources:
   - $(realpath --relative-to="$K8S_WORK/overlay" "$REPO/deploy/k8s/overlays/local")
   - auth-secret.yaml
-  - db-secret.yaml
+  - password-secrets.yaml
 patches:
   - patch: |-
       apiVersion: v1
@@ -116,7 +116,7 @@ check_results "$id" 6
 # no run trained twice: 6 CheckpointCreated on the broker, 6 jobs each DONE once, 6 evaluations
 kubectl -n "$K8S_NAMESPACE" exec statefulset/kafka -- java -cp '/opt/kafka/libs/*' \
   -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml org.apache.kafka.tools.consumer.ConsoleConsumer \
-  --bootstrap-server 127.0.0.1:9092 --topic checkpoint-created --from-beginning --timeout-ms 15000 \
+  --bootstrap-server 127.0.0.1:9092 --consumer.config /tmp/admin.properties --topic checkpoint-created --from-beginning --timeout-ms 15000 \
   2>/dev/null | grep -c "$id" >"$K8S_WORK/checkpoints.count" || true
 [[ "$(cat "$K8S_WORK/checkpoints.count")" == 6 ]] \
   || die "$(cat "$K8S_WORK/checkpoints.count") CheckpointCreated events for the study, expected 6"

@@ -124,3 +124,45 @@ kafka_apply_acls() {
     fi
   done
 }
+
+# The same rules as Strimzi KafkaUser resources (for a cluster run by the Strimzi operator; the production overlay's
+# operators/strimzi-kafka-users.yaml is this function's output): NAMESPACE CLUSTER. Each user's password comes from
+# Secret transferlab-kafka (key: the user's short name) in NAMESPACE.
+kafka_strimzi_users() {
+  local namespace="$1" cluster="$2" name topic first=1
+  echo "# Written by deploy/images/kafka/access.sh (kafka_strimzi_users $namespace $cluster): the users and ACLs"
+  echo "# deploy/local/infra.sh and the Kafka image grant, as Strimzi KafkaUsers. Do not edit by hand."
+  for name in "${KAFKA_SERVICE_USERS[@]}"; do
+    [[ -n "$first" ]] || echo "---"
+    first=
+    cat <<YAML
+apiVersion: kafka.strimzi.io/v1beta2
+kind: KafkaUser
+metadata:
+  name: transferlab-$name
+  namespace: $namespace
+  labels:
+    strimzi.io/cluster: $cluster
+spec:
+  authentication:
+    type: scram-sha-512
+    password:
+      valueFrom:
+        secretKeyRef: {name: transferlab-kafka, key: $name}
+  authorization:
+    type: simple
+    acls:
+YAML
+    for topic in "${KAFKA_ALL_TOPICS[@]}"; do
+      local ops=(Create Describe)
+      [[ " ${KAFKA_WRITES[$name]:-} " == *" $topic "* ]] && ops+=(Write)
+      [[ " ${KAFKA_READS[$name]:-} " == *" $topic "* ]] && ops+=(Read)
+      printf '      - resource: {type: topic, name: %s, patternType: literal}\n        operations: [%s]\n' \
+        "$topic" "$(IFS=,; echo "${ops[*]}" | sed 's/,/, /g')"
+    done
+    if [[ -n "${KAFKA_GROUPS[$name]:-}" ]]; then
+      printf '      - resource: {type: group, name: %s, patternType: literal}\n        operations: [Read, Describe]\n' \
+        "${KAFKA_GROUPS[$name]}"
+    fi
+  done
+}

@@ -1,19 +1,27 @@
 #!/bin/bash
 # One KRaft node. KAFKA_ADVERTISED_HOST is the name (or address) clients reach it by: the compose service name,
-# or the Kubernetes Service's address. Storage is formatted once, on the first start.
+# or the Kubernetes Service's address. Every client signs in with SASL/SCRAM as its own user and may use only its
+# own topics (access.sh, the same rules as deploy/local/infra.sh); the users are made when the storage is formatted,
+# on the first start, and the ACLs once the broker answers. `transferlab-kafka ready` (the health check) succeeds
+# once both are in place.
 set -euo pipefail
+ready=/tmp/transferlab-kafka-ready
+[[ "${1:-}" == ready ]] && exec bash -c "test -f $ready && exec 3<>/dev/tcp/127.0.0.1/9092"
 : "${KAFKA_ADVERTISED_HOST:?KAFKA_ADVERTISED_HOST must be set (the host name clients use)}"
 : "${KAFKA_ADVERTISED_PORT:=9092}"
 : "${KAFKA_PARTITIONS:=3}"
+# shellcheck source=deploy/images/kafka/access.sh
+source /opt/kafka/access.sh
 data=/var/lib/kafka/data
-cat >/tmp/server.properties <<PROPS
+rm -f "$ready"
+(umask 077 && cat >/tmp/server.properties <<PROPS
 process.roles=broker,controller
 node.id=1
-listeners=PLAINTEXT://0.0.0.0:9092,CONTROLLER://127.0.0.1:9093
-advertised.listeners=PLAINTEXT://$KAFKA_ADVERTISED_HOST:$KAFKA_ADVERTISED_PORT
+listeners=CLIENT://0.0.0.0:9092,CONTROLLER://127.0.0.1:9093
+advertised.listeners=CLIENT://$KAFKA_ADVERTISED_HOST:$KAFKA_ADVERTISED_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.quorum.bootstrap.servers=127.0.0.1:9093
+$(kafka_security_properties)
 log.dirs=$data
 num.partitions=$KAFKA_PARTITIONS
 auto.create.topics.enable=true
@@ -24,8 +32,32 @@ transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 PROPS
+)
+# the operator's client settings: also what `kubectl exec … --command-config /tmp/admin.properties` uses
+kafka_admin_client_config /tmp/admin.properties
 kafka() { java $KAFKA_HEAP_OPTS -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml -cp '/opt/kafka/libs/*' "$@"; }
 if [[ ! -f "$data/meta.properties" ]]; then
-  kafka kafka.tools.StorageTool format --standalone -t "$(kafka kafka.tools.StorageTool random-uuid)" -c /tmp/server.properties
+  mapfile -t scram < <(kafka_format_scram_args)
+  kafka kafka.tools.StorageTool format --standalone -t "$(kafka kafka.tools.StorageTool random-uuid)" \
+    -c /tmp/server.properties "${scram[@]}"
 fi
-exec java $KAFKA_HEAP_OPTS -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml -cp '/opt/kafka/libs/*' kafka.Kafka /tmp/server.properties
+java $KAFKA_HEAP_OPTS -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml -cp '/opt/kafka/libs/*' kafka.Kafka \
+  /tmp/server.properties &
+broker=$!
+trap 'kill -TERM "$broker" 2>/dev/null; wait "$broker"' TERM INT
+# the tools run small (the broker has the heap)
+tool() { java -Xms32m -Xmx256m -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml -cp '/opt/kafka/libs/*' "$@"; }
+until tool org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --command-config /tmp/admin.properties \
+    --list >/dev/null 2>&1; do
+  kill -0 "$broker" 2>/dev/null || { wait "$broker"; exit $?; }
+  sleep 1
+done
+fingerprint="$(kafka_access_fingerprint)"
+if [[ "$(cat "$data/.transferlab-access" 2>/dev/null)" != "$fingerprint" ]]; then
+  echo "[transferlab-kafka] granting each service's user its topics and groups (ACLs)"
+  kafka_apply_acls tool 127.0.0.1:9092 /tmp/admin.properties || { kill -TERM "$broker"; wait "$broker"; exit 1; }
+  echo "$fingerprint" >"$data/.transferlab-access"
+fi
+touch "$ready"
+echo "[transferlab-kafka] ready: SASL/SCRAM sign-in, per-service ACLs"
+wait "$broker"

@@ -535,4 +535,75 @@ class StudyFlowIT {
                     "transferlab_" + role, "transferlab").close()).as("the old shared password").isInstanceOf(java.sql.SQLException.class);
         }
     }
+
+    /**
+     * The broker refuses forged events: a completed study's evaluation re-sent with F1 1.0 and a RunFailed for it,
+     * by a client without credentials, with a wrong password, and with the real credentials of a service that does
+     * not publish that topic (the trainer may not write evaluation-completed, the gateway not run-failed). Nothing
+     * lands in the topics and the study's results stay what the evaluator computed.
+     */
+    @Test
+    @Order(14)
+    void forgedEventsAreRefusedByTheBrokerAndChangeNothing() {
+        Assumptions.assumeTrue(completedStudy != null, "needs the completed study of an earlier test");
+        ConsumerRecord<String, String> real = kafka.follow(Topics.EVALUATION_COMPLETED)
+                .upToNow(r -> r.value().contains(completedStudy)).get(0);
+        var evaluation = io.transferlab.core.events.EventCodec.fromJson(real.value(),
+                io.transferlab.core.events.EvaluationCompleted.class);
+        String forgedF1 = io.transferlab.core.events.EventCodec.toJson(new io.transferlab.core.events.EvaluationCompleted(
+                evaluation.schemaVersion(), java.util.UUID.randomUUID().toString(), evaluation.studyId(), evaluation.runId(),
+                java.time.Instant.now(), evaluation.strategy(), 1.0, 1.0, 1.0, evaluation.testImages(),
+                evaluation.evaluationRef(), evaluation.evaluationSha256()));
+        String forgedFailure = io.transferlab.core.events.EventCodec.toJson(io.transferlab.core.events.RunFailed.of(
+                completedStudy, evaluation.runId(), "evaluator-service", "evaluation", "forged"));
+        List<Double> f1Before = given().baseUri(RunningSystem.url("gateway")).get("/studies/" + completedStudy + "/results")
+                .then().statusCode(200).extract().jsonPath().getList("microF1", Double.class);
+        Map<String, Long> endsBefore = kafka.endOffsets(List.of(Topics.EVALUATION_COMPLETED, Topics.RUN_FAILED));
+
+        record Attempt(String who, Map<String, Object> settings, String topic, String value,
+                       Class<? extends Throwable> refusal) {
+        }
+        List<Attempt> attempts = List.of(
+                new Attempt("no credentials", KafkaTestClient.withoutCredentials(), Topics.EVALUATION_COMPLETED, forgedF1,
+                        org.apache.kafka.common.errors.TimeoutException.class),
+                new Attempt("the evaluator's name, a wrong password",
+                        KafkaTestClient.signedInAs("transferlab-evaluator", "not-the-password"), Topics.EVALUATION_COMPLETED,
+                        forgedF1, org.apache.kafka.common.errors.SaslAuthenticationException.class),
+                new Attempt("the trainer's credentials", KafkaTestClient.signedInAs("transferlab-trainer",
+                        KafkaTestClient.requiredEnv("TRANSFERLAB_KAFKA_PASSWORD_TRAINER")), Topics.EVALUATION_COMPLETED,
+                        forgedF1, org.apache.kafka.common.errors.TopicAuthorizationException.class),
+                new Attempt("the gateway's credentials", KafkaTestClient.signedInAs("transferlab-gateway",
+                        KafkaTestClient.requiredEnv("TRANSFERLAB_KAFKA_PASSWORD_GATEWAY")), Topics.RUN_FAILED,
+                        forgedFailure, org.apache.kafka.common.errors.TopicAuthorizationException.class));
+        for (Attempt attempt : attempts) {
+            Map<String, Object> settings = new java.util.HashMap<>(attempt.settings());
+            settings.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 8000);
+            settings.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8000);
+            settings.put(org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 7000);
+            long started = System.nanoTime();
+            try (var forger = new org.apache.kafka.clients.producer.KafkaProducer<>(settings,
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.StringSerializer())) {
+                assertThatThrownBy(() -> forger.send(new org.apache.kafka.clients.producer.ProducerRecord<>(attempt.topic(),
+                        real.key(), attempt.value())).get(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .as(attempt.who()).satisfies(e -> assertThat(causes(e)).as(attempt.who() + ": " + e)
+                                .anyMatch(attempt.refusal()::isInstance));
+            }
+            System.out.printf("[forged-event drill] %s -> %s refused (%s) in %d ms%n", attempt.who(), attempt.topic(),
+                    attempt.refusal().getSimpleName(), (System.nanoTime() - started) / 1_000_000);
+        }
+        assertThat(kafka.endOffsets(List.of(Topics.EVALUATION_COMPLETED, Topics.RUN_FAILED))).as("nothing landed")
+                .isEqualTo(endsBefore);
+        assertThat(given().baseUri(RunningSystem.url("gateway")).get("/studies/" + completedStudy + "/results").then()
+                .statusCode(200).extract().jsonPath().getList("microF1", Double.class)).isEqualTo(f1Before);
+        given().baseUri(RunningSystem.url("gateway")).get("/studies/" + completedStudy).then().body("state", equalTo("COMPLETE"));
+    }
+
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
+    }
 }

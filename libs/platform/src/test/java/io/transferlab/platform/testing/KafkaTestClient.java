@@ -114,6 +114,20 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /** The summed end offsets of each topic (every record ever written to it), read as the operator. */
+    public Map<String, Long> endOffsets(List<String> topics) {
+        try (KafkaConsumer<String, String> probe = newConsumer()) {
+            Map<String, Long> ends = new java.util.TreeMap<>();
+            for (String topic : topics) {
+                List<TopicPartition> partitions = probe.partitionsFor(topic, Duration.ofSeconds(20)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                ends.put(topic, probe.endOffsets(partitions, Duration.ofSeconds(20)).values().stream()
+                        .mapToLong(Long::longValue).sum());
+            }
+            return ends;
+        }
+    }
+
     /** Moves the mark to the current end of every topic: later followers see only what is published after. */
     public void mark() {
         try (KafkaConsumer<String, String> probe = newConsumer()) {
