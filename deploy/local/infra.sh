@@ -134,6 +134,8 @@ kafka_java() { java -Xms256m -Xmx768m -Dlog4j2.configurationFile="$REPO/deploy/l
 kafka_start() {
   mkdir -p "$KAFKA_DIR"
   if pid="$(live_pid "$KAFKA_PID" kafka.Kafka)"; then
+    [[ -f "$KAFKA_DIR/data/.transferlab-scram" ]] || die "the running Kafka (pid $pid) was started before the broker" \
+      "required SASL/SCRAM sign-in: stop it (deploy/local/infra.sh stop) and start again"
     log "Kafka already running (pid $pid)"
     return 0
   fi

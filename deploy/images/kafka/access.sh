@@ -5,7 +5,7 @@
 #   transferlab-admin       the operator (a super user: the broker's own inter-broker user, tests, drills)
 #   transferlab-<service>   gateway, dataset, trainer, evaluator: each may WRITE only the topics it publishes (and the
 #                           dead-letter topic its consumers fill), READ only the topics it consumes, in its own
-#                           consumer groups (<application name> and <application name>-test)
+#                           consumer groups (<application name>, and -test and -system-test for the tests)
 #   transferlab-replay      the gateway's admin-only dead-letter replay: writes a record back to the topic it came
 #                           from, so it may write every event topic and nothing else (kept apart from the gateway's
 #                           own user, which may write only study-requested)
@@ -93,13 +93,10 @@ PROPS
   )
 }
 
-# A fingerprint of the rules, so a broker that already holds them is not asked again (each ACL call is a JVM).
-kafka_access_fingerprint() {
-  local name
-  { for name in "${KAFKA_SERVICE_USERS[@]}"; do
-      printf '%s|%s|%s|%s\n' "$name" "${KAFKA_WRITES[$name]:-}" "${KAFKA_READS[$name]:-}" "${KAFKA_GROUPS[$name]:-}"
-    done; printf '%s\n' "${KAFKA_ALL_TOPICS[@]}"; } | md5sum | cut -c1-32
-}
+# A fingerprint of the rules (this file), so a broker that already holds them is not asked again (each ACL call is
+# a JVM start); any change to the file grants again (adding is idempotent; a rule removed here must be removed by hand
+# with AclCommand --remove, or with a fresh storage).
+kafka_access_fingerprint() { md5sum "${BASH_SOURCE[0]}" | cut -c1-32; }
 
 # Adds the ACLs (idempotent). RUNNER: a command that runs a Java main class with Kafka's jars on its class path.
 kafka_apply_acls() {
@@ -120,7 +117,8 @@ kafka_apply_acls() {
     fi
     if ((${#reads[@]})); then
       "${acl[@]}" --allow-principal "User:transferlab-$name" --operation Read --operation Describe "${reads[@]}" \
-        --group "${KAFKA_GROUPS[$name]}" --group "${KAFKA_GROUPS[$name]}-test" >/dev/null || return 1
+        --group "${KAFKA_GROUPS[$name]}" --group "${KAFKA_GROUPS[$name]}-test" \
+        --group "${KAFKA_GROUPS[$name]}-system-test" >/dev/null || return 1
     fi
   done
 }

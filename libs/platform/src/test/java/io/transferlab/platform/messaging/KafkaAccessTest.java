@@ -87,6 +87,20 @@ class KafkaAccessTest {
         }
     }
 
+    @Test
+    void theProductionOverlaysKafkaUsersAreTheseRules() throws Exception {
+        Path access = REPO.resolve("deploy/images/kafka/access.sh");
+        Path users = REPO.resolve("deploy/k8s/overlays/production/operators/strimzi-kafka-users.yaml");
+        Assumptions.assumeTrue(Files.isRegularFile(access) && Files.isRegularFile(users), "no deploy/ folder");
+        Process bash = new ProcessBuilder("bash", "-c", "source \"$0\"; kafka_strimzi_users kafka transferlab",
+                access.toString()).redirectErrorStream(true).start();
+        String written = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(written).isZero();
+        assertThat(Files.readString(users)).as(users + " is access.sh's kafka_strimzi_users output (write it again)")
+                .isEqualTo(written);
+        assertThat(written).contains("name: transferlab-trainer").contains("type: scram-sha-512");
+    }
+
     private static List<String> dump(Path access) throws IOException, InterruptedException {
         Process bash = new ProcessBuilder("bash", "-c", "source \"$0\"; for n in \"${KAFKA_SERVICE_USERS[@]}\"; do "
                 + "echo \"$n|${KAFKA_WRITES[$n]:-}|${KAFKA_READS[$n]:-}|${KAFKA_GROUPS[$n]:-}\"; done; "
