@@ -90,6 +90,7 @@ echo "[compose-test] published: $published"
 compose run --rm -T cli register --dataset-service http://dataset-service:8080 --path datasets/colours
 GATEWAY="http://127.0.0.1:$PORT"
 check_auth "$("$REPO/deploy/local/auth.sh" token viewer compose-viewer 1)"
+check_broker_refuses compose exec -T kafka
 stage "tokens required: none is 401, a viewer's is 403"
 id="$(post_study datasets/colours '["fe", "ft"]')"
 stage "study $id posted"

@@ -90,6 +90,7 @@ k8s_copy_dataset "$K8S_WORK/colours" colours
 k8s_forward_gateway "$PORT"
 GATEWAY="http://127.0.0.1:$PORT"
 check_auth "$("$REPO/deploy/local/auth.sh" token viewer k8s-viewer 1)"
+check_broker_refuses kubectl -n "$K8S_NAMESPACE" exec statefulset/kafka --
 id="$(post_study datasets/colours '["fe", "ft"]')"
 stage "study $id posted"
 

@@ -14,6 +14,37 @@ check_auth() { # viewer-token
   [[ "$anonymous" == 401 && "$viewer" == 403 ]] || { echo "[study] expected 401 and 403" >&2; return 1; }
 }
 
+# The deployment's broker refuses a forged event: an EvaluationCompleted sent with the trainer's own credentials (it may
+# not write that topic), and one sent as the evaluator with a wrong password. RUN: the command prefix that runs a
+# command in the Kafka container (docker exec NAME, kubectl exec …), whose environment has the users' passwords.
+check_broker_refuses() { # run-prefix...
+  local out
+  # shellcheck disable=SC2016  # expanded inside the container
+  out="$("$@" bash -c '
+    forge() { # user password
+      printf "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nmax.block.ms=10000\n" >/tmp/forger.properties
+      printf "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"%s\";\n" \
+        "$1" "$2" >>/tmp/forger.properties
+      printf "bootstrap.servers=127.0.0.1:9092\nacks=all\n" >>/tmp/forger.properties
+      # (Kafka'"'"'s perf producer prints why a record was refused; the console producer logs it through SLF4J, silent here)
+      java -Xmx128m -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml -cp "/opt/kafka/libs/*" \
+        org.apache.kafka.tools.ProducerPerformance --topic evaluation-completed --num-records 1 --record-size 16 \
+        --throughput -1 --producer.config /tmp/forger.properties 2>&1
+      rm -f /tmp/forger.properties
+    }
+    echo "== trainer"; forge transferlab-trainer "$TRANSFERLAB_KAFKA_PASSWORD_TRAINER"
+    echo "== wrong password"; forge transferlab-evaluator not-the-password' 2>&1)" || true
+  if grep -q "TopicAuthorizationException\|Not authorized to access topics" <<<"${out%%== wrong password*}" \
+      && grep -q "SaslAuthenticationException\|Authentication failed" <<<"${out##*== wrong password}"; then
+    echo "[study] the broker refused a forged evaluation-completed: with the trainer's credentials (not authorized)," \
+      "and with a wrong password (authentication failed)"
+  else
+    printf '%s\n' "$out" | tail -n 20 >&2
+    echo "[study] expected the broker to refuse both forged records" >&2
+    return 1
+  fi
+}
+
 # Posts a study and prints its id.
 post_study() { # dataset-path strategies-json
   api -H 'Content-Type: application/json' \
