@@ -117,7 +117,7 @@ check_results "$id" 6
 # no run trained twice: 6 CheckpointCreated on the broker, 6 jobs each DONE once, 6 evaluations
 kubectl -n "$K8S_NAMESPACE" exec statefulset/kafka -- java -cp '/opt/kafka/libs/*' \
   -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml org.apache.kafka.tools.consumer.ConsoleConsumer \
-  --bootstrap-server 127.0.0.1:9092 --consumer.config /tmp/admin.properties --topic checkpoint-created --from-beginning --timeout-ms 15000 \
+  --bootstrap-server 127.0.0.1:9094 --consumer.config /tmp/admin.properties --topic checkpoint-created --from-beginning --timeout-ms 15000 \
   2>/dev/null | grep -c "$id" >"$K8S_WORK/checkpoints.count" || true
 [[ "$(cat "$K8S_WORK/checkpoints.count")" == 6 ]] \
   || die "$(cat "$K8S_WORK/checkpoints.count") CheckpointCreated events for the study, expected 6"

@@ -25,7 +25,7 @@ check_broker_refuses() { # run-prefix...
       printf "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nmax.block.ms=10000\n" >/tmp/forger.properties
       printf "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"%s\";\n" \
         "$1" "$2" >>/tmp/forger.properties
-      printf "bootstrap.servers=127.0.0.1:9092\nacks=all\n" >>/tmp/forger.properties
+      printf "bootstrap.servers=127.0.0.1:9094\nacks=all\n" >>/tmp/forger.properties
       # (Kafka'"'"'s perf producer prints why a record was refused; the console producer logs it through SLF4J, silent here)
       java -Xmx128m -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml -cp "/opt/kafka/libs/*" \
         org.apache.kafka.tools.ProducerPerformance --topic evaluation-completed --num-records 1 --record-size 16 \

@@ -48,17 +48,25 @@ kafka_user_password() {   # NAME (admin or a service user) -> its password from 
   printf '%s' "${!var}"
 }
 
-# The broker's security settings; its listeners must be named CLIENT (SASL_PLAINTEXT) and CONTROLLER.
+# The broker's security settings; its listeners must be named CLIENT and CONTROLLER, and may include LOCAL (the
+# container's own loopback, for its tools: the CLIENT address a container advertises may route to it only once it is
+# ready, as a Kubernetes Service does) — CLIENT and LOCAL take the same SCRAM sign-in.
 kafka_security_properties() {
-  local admin
+  local admin listener
   admin="$(kafka_user_password admin)" || return 1
   cat <<PROPS
-listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,LOCAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
 inter.broker.listener.name=CLIENT
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512
-listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USER" password="$admin";
+PROPS
+  for listener in client local; do
+    cat <<PROPS
+listener.name.$listener.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.$listener.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USER" password="$admin";
+PROPS
+  done
+  cat <<PROPS
 # SCRAM credentials live in the cluster metadata, which the controller serves, so the controller listener uses PLAIN
 sasl.mechanism.controller.protocol=PLAIN
 listener.name.controller.sasl.enabled.mechanisms=PLAIN

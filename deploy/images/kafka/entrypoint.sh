@@ -17,8 +17,9 @@ rm -f "$ready"
 (umask 077 && cat >/tmp/server.properties <<PROPS
 process.roles=broker,controller
 node.id=1
-listeners=CLIENT://0.0.0.0:9092,CONTROLLER://127.0.0.1:9093
-advertised.listeners=CLIENT://$KAFKA_ADVERTISED_HOST:$KAFKA_ADVERTISED_PORT
+# LOCAL: this container's own tools (the ACL setup, tests' kubectl exec), on loopback, advertised as loopback
+listeners=CLIENT://0.0.0.0:9092,LOCAL://127.0.0.1:9094,CONTROLLER://127.0.0.1:9093
+advertised.listeners=CLIENT://$KAFKA_ADVERTISED_HOST:$KAFKA_ADVERTISED_PORT,LOCAL://127.0.0.1:9094
 controller.listener.names=CONTROLLER
 controller.quorum.bootstrap.servers=127.0.0.1:9093
 $(kafka_security_properties)
@@ -33,7 +34,8 @@ group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 PROPS
 )
-# the operator's client settings: also what `kubectl exec … --command-config /tmp/admin.properties` uses
+# the operator's client settings (with the LOCAL listener, 127.0.0.1:9094): also what
+# `kubectl exec … --command-config /tmp/admin.properties` uses
 kafka_admin_client_config /tmp/admin.properties
 kafka() { java $KAFKA_HEAP_OPTS -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml -cp '/opt/kafka/libs/*' "$@"; }
 if [[ ! -f "$data/meta.properties" ]]; then
@@ -47,7 +49,7 @@ broker=$!
 trap 'kill -TERM "$broker" 2>/dev/null; wait "$broker"' TERM INT
 # the tools run small (the broker has the heap)
 tool() { java -Xms32m -Xmx256m -Dlog4j2.configurationFile=/opt/kafka/log4j2.yaml -cp '/opt/kafka/libs/*' "$@"; }
-until tool org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --command-config /tmp/admin.properties \
+until tool org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9094 --command-config /tmp/admin.properties \
     --list >/dev/null 2>&1; do
   kill -0 "$broker" 2>/dev/null || { wait "$broker"; exit $?; }
   sleep 1
@@ -55,7 +57,7 @@ done
 fingerprint="$(kafka_access_fingerprint)"
 if [[ "$(cat "$data/.transferlab-access" 2>/dev/null)" != "$fingerprint" ]]; then
   echo "[transferlab-kafka] granting each service's user its topics and groups (ACLs)"
-  kafka_apply_acls tool 127.0.0.1:9092 /tmp/admin.properties || { kill -TERM "$broker"; wait "$broker"; exit 1; }
+  kafka_apply_acls tool 127.0.0.1:9094 /tmp/admin.properties || { kill -TERM "$broker"; wait "$broker"; exit 1; }
   echo "$fingerprint" >"$data/.transferlab-access"
 fi
 touch "$ready"
